@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main.c - the ipmi-collector binary: one executable, subcommands.
+ * Reads as the table of contents: each subcommand lives in its own file.
+ */
+#include "cli.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char main_help[] =
+    "usage: ipmi-collector COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  bmc info   identity of one BMC: Get Device ID and System GUID\n"
+    "  bmc ping   RMCP/ASF presence ping (no session, no credentials)\n"
+    "  raw        send one IPMI command: raw NETFN CMD [DATA ...]\n"
+    "\n"
+    "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
+    "-f FILE reads a file that only its owner may read (chmod 600).\n"
+    "\n"
+    "Exit status:\n"
+    "  0   success\n"
+    "  1   other error\n"
+    "  2   bad arguments or configuration\n"
+    "  3   authentication failed: wrong password or K_g\n"
+    "  4   unknown or disabled user\n"
+    "  5   privilege level refused for this user\n"
+    "  6   cipher suite refused, not offered, or not allowed by policy\n"
+    "  7   no answer from the BMC after all retries\n"
+    "  8   unreachable: ICMP error, or the name does not resolve\n"
+    "  9   malformed response from the BMC\n"
+    "  10  the BMC answered with a non-zero completion code\n"
+    "  11  session lost and could not be re-established\n"
+    "  12  the BMC has no free session slot\n"
+    "\n"
+    "Run 'ipmi-collector COMMAND --help' for its options.\n";
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(main_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_EXIT_USAGE : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("ipmi-collector %s\n", IC_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "bmc") == 0)
+        return cmd_bmc(argc - 1, argv + 1);
+    if (strcmp(argv[1], "raw") == 0)
+        return cmd_raw(argc - 1, argv + 1);
+    fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ipmi_cmd.h - typed decoders for the session-level and device commands the
+ * session core uses: Get Channel Authentication Capabilities, Get Channel
+ * Cipher Suites, Get Device ID, Get System/Device GUID, Set Session Privilege
+ * Level. Input is the response data after the completion code. Pure codecs.
+ */
+#ifndef IC_IPMI_CMD_H
+#define IC_IPMI_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poller.h"
+
+#define IPMI_CMD_GET_DEVICE_ID     0x01
+#define IPMI_CMD_GET_DEVICE_GUID   0x08
+#define IPMI_CMD_GET_SYSTEM_GUID   0x37
+#define IPMI_CMD_GET_AUTH_CAPS     0x38
+#define IPMI_CMD_SET_SESSION_PRIV  0x3B
+#define IPMI_CMD_CLOSE_SESSION     0x3C
+#define IPMI_CMD_GET_CIPHER_SUITES 0x54
+
+/* Get Channel Authentication Capabilities response (Table 22-15). */
+struct ipmi_authcap {
+    uint8_t channel;
+    int v20_data;       /* byte 1 bit 7: extended data present */
+    uint8_t auth_types; /* IPMI 1.5 auth type bits */
+    int kg_set;         /* two-key login required */
+    int per_msg_auth_disabled;
+    int user_auth_disabled;
+    int nonnull_users;
+    int null_users;
+    int anonymous;
+    int supports_v20;
+    int supports_v15;
+    uint32_t oem_iana;
+    uint8_t oem_aux;
+};
+/* Request data: 2 bytes. channel 0x0E = this channel; v20 asks for extended data. */
+void ipmi_authcap_req(uint8_t out[2], int v20, uint8_t priv);
+int ipmi_decode_authcap(const uint8_t *p, size_t len, struct ipmi_authcap *ac);
+
+/* Request data for Get Channel Cipher Suites list index idx (0..63), 3 bytes. */
+void ipmi_cipher_suites_req(uint8_t out[3], uint8_t idx);
+#define IPMI_MAX_SUITES 64
+struct ipmi_suite_list {
+    uint8_t ids[IPMI_MAX_SUITES];
+    size_t n;
+};
+/*
+ * Parses the concatenated record data of all Get Channel Cipher Suites
+ * chunks (without the channel byte of each chunk) into the list of suite IDs
+ * (standard 0xC0 and OEM 0xC1 records). Returns 0 or IC_EPROTO.
+ */
+int ipmi_parse_cipher_records(const uint8_t *p, size_t len, struct ipmi_suite_list *out);
+
+#endif

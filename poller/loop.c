@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * loop.c - struct poller_loop: one libuv loop, run by one thread.
+ *
+ * libuv gives us the timer heap, non-blocking UDP and (with the daemon) the
+ * async wake-up that is the only way another thread talks to a loop. A
+ * session owns a UDP handle and one timer on its loop; nothing here blocks.
+ */
+#include "loop.h"
+#include "ic_err.h"
+
+#include <stdlib.h>
+
+struct poller_loop {
+    uv_loop_t uv;
+};
+
+struct poller_loop *
+poller_loop_new(void)
+{
+    struct poller_loop *pl = calloc(1, sizeof(*pl));
+    if (!pl)
+        return NULL;
+    if (uv_loop_init(&pl->uv) != 0) {
+        free(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+uv_loop_t *
+poller_loop_uv(struct poller_loop *pl)
+{
+    return &pl->uv;
+}
+
+int
+poller_loop_run(struct poller_loop *pl)
+{
+    return uv_run(&pl->uv, UV_RUN_DEFAULT) < 0 ? IC_EIO : 0;
+}
+
+void
+poller_loop_stop(struct poller_loop *pl)
+{
+    uv_stop(&pl->uv);
+}
+
+uint64_t
+poller_loop_now(struct poller_loop *pl)
+{
+    return uv_now(&pl->uv);
+}
+
+static void
+close_any(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+void
+poller_loop_free(struct poller_loop *pl)
+{
+    if (!pl)
+        return;
+    /* Let pending close callbacks run, then close whatever a caller leaked. */
+    uv_run(&pl->uv, UV_RUN_NOWAIT);
+    if (uv_loop_close(&pl->uv) == UV_EBUSY) {
+        uv_walk(&pl->uv, close_any, NULL);
+        uv_run(&pl->uv, UV_RUN_DEFAULT);
+        uv_loop_close(&pl->uv);
+    }
+    free(pl);
+}

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sessiontool.c - integration checks of the session core against a real
+ * BMC (../shared/bmcsim), driven through the public poller API:
+ *
+ *   sessiontool hold HOST BASEPORT NBMC PER_BMC SECONDS SUITE
+ *       NBMC*PER_BMC sessions on one loop, held SECONDS with keepalives only,
+ *       then one request each: no failure, no re-establishment.
+ *   sessiontool idle HOST PORT SUITE IDLE_SECONDS
+ *       one request, IDLE_SECONDS without keepalive (past the BMC's
+ *       inactivity timeout), one more request: answered after exactly one
+ *       transparent re-establishment.
+ *   sessiontool tamper HOST PORT SUITE
+ *       talks through a proxy that, before each genuine reply, injects a
+ *       copy with a flipped byte, a wrong session ID, a truncated one, a
+ *       non-RMCP one and a replay: every request succeeds, each kind of
+ *       hostile packet is dropped and counted.
+ *
+ * The password comes from $IPMI_PASSWORD, the user is admin. Prints one
+ * line per check and "N passed, N failed".
+ */
+#include "loop.h"
+#include "poller.h"
+#include "secret.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+static void
+check(int cond, const char *what, long got)
+{
+    if (cond)
+        passed++;
+    else
+        failed++;
+    printf("%s %s (%ld)\n", cond ? "ok  " : "FAIL", what, got);
+}
+
+static int
+finish(void)
+{
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
+static struct secret *
+password(void)
+{
+    const char *pw = getenv("IPMI_PASSWORD");
+    return secret_new(pw ? pw : "admin-secret", pw ? strlen(pw) : 12);
+}
+
+/* ---- hold ----------------------------------------------------------------- */
+
+struct hold {
+    struct poller_loop *pl;
+    struct ipmi_session **s;
+    int n, opened, open_failed, answered, answer_failed, closed;
+    uv_timer_t timer;
+};
+
+static void
+hold_closed(void *arg, int err)
+{
+    struct hold *h = arg;
+    (void)err;
+    if (++h->closed == h->n)
+        poller_loop_stop(h->pl); /* the sessions' sockets would keep the loop alive */
+}
+
+static void
+hold_answer(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct hold *h = arg;
+    if (err || rsp->cc != 0)
+        h->answer_failed++;
+    else
+        h->answered++;
+    if (h->answered + h->answer_failed == h->n)
+        for (int i = 0; i < h->n; i++)
+            ipmi_session_close(h->s[i], hold_closed, h);
+}
+
+static void
+hold_opened(void *arg, int err)
+{
+    struct hold *h = arg;
+    if (err)
+        h->open_failed++;
+    else
+        h->opened++;
+}
+
+static void
+hold_due(uv_timer_t *t)
+{
+    struct hold *h = t->data;
+    struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+    for (int i = 0; i < h->n; i++)
+        if (ipmi_session_submit(h->s[i], &rq, hold_answer, h) != 0)
+            h->answer_failed++;
+    uv_close((uv_handle_t *)t, NULL);
+}
+
+static int
+cmd_hold(char **av)
+{
+    const char *host = av[0];
+    int base = atoi(av[1]), nbmc = atoi(av[2]), per = atoi(av[3]), secs = atoi(av[4]);
+    int suite = atoi(av[5]);
+    struct secret *pw = password();
+    struct hold h = {.n = nbmc * per};
+    h.pl = poller_loop_new();
+    h.s = calloc((size_t)h.n, sizeof(*h.s));
+    char err[256];
+    for (int i = 0; i < h.n; i++) {
+        struct ipmi_session_opts o = {.host = host,
+                                      .port = (uint16_t)(base + i % nbmc),
+                                      .user = "admin",
+                                      .password = pw,
+                                      .cipher_suite = suite};
+        if (ipmi_session_new(h.pl, &o, &h.s[i], err, sizeof(err)) != 0) {
+            printf("FAIL session %d: %s\n", i, err);
+            return 1;
+        }
+        ipmi_session_open(h.s[i], hold_opened, &h);
+    }
+    uv_timer_init(poller_loop_uv(h.pl), &h.timer);
+    h.timer.data = &h;
+    uv_timer_start(&h.timer, hold_due, (uint64_t)secs * 1000, 0);
+    poller_loop_run(h.pl); /* until every session is closed */
+    struct ipmi_session_stats st, sum = {0};
+    for (int i = 0; i < h.n; i++) {
+        ipmi_session_stats(h.s[i], &st);
+        sum.opens += st.opens;
+        sum.reopens += st.reopens;
+        sum.failures += st.failures;
+        sum.keepalives += st.keepalives;
+        sum.open_failures += st.open_failures;
+        ipmi_session_free(h.s[i]);
+    }
+    poller_loop_run(h.pl);
+    check(h.opened == h.n, "all sessions opened", h.opened);
+    check(h.open_failed == 0, "no open failed", h.open_failed);
+    check(h.answered == h.n, "every session answered after the hold", h.answered);
+    check(h.answer_failed == 0, "no request failed", h.answer_failed);
+    check(sum.reopens == 0, "no session had to be re-established", (long)sum.reopens);
+    check(sum.opens == (uint64_t)h.n, "one establishment per session", (long)sum.opens);
+    long want_ka = (long)h.n * ((secs - 1) / 20); /* every 20 s of idle time */
+    check((long)sum.keepalives >= want_ka, "keepalives sent while idle", (long)sum.keepalives);
+    check(h.closed == h.n, "every session closed", h.closed);
+    free(h.s);
+    poller_loop_free(h.pl);
+    secret_free(pw);
+    return finish();
+}
+
+/* ---- idle ----------------------------------------------------------------- */
+
+struct idle {
+    struct poller_loop *pl;
+    struct ipmi_session *s;
+    int step, ok1, ok2, done;
+    uv_timer_t timer;
+};
+
+static void idle_answer(void *arg, int err, const struct ipmi_resp *rsp);
+
+static void
+idle_due(uv_timer_t *t)
+{
+    struct idle *x = t->data;
+    struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+    ipmi_session_submit(x->s, &rq, idle_answer, x);
+}
+
+static void
+idle_closed(void *arg, int err)
+{
+    struct idle *x = arg;
+    (void)err;
+    x->done = 1;
+    poller_loop_stop(x->pl);
+}
+
+static void
+idle_answer(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct idle *x = arg;
+    int ok = !err && rsp->cc == 0;
+    if (!ok)
+        printf("request %d: %s\n", x->step + 1, err ? ipmi_session_errmsg(x->s) : "cc != 0");
+    if (x->step++ == 0) {
+        x->ok1 = ok;
+        return; /* the timer sends the second request */
+    }
+    x->ok2 = ok;
+    uv_close((uv_handle_t *)&x->timer, NULL);
+    ipmi_session_close(x->s, idle_closed, x);
+}
+
+static int
+cmd_idle(char **av)
+{
+    struct secret *pw = password();
+    struct idle x = {0};
+    char err[256];
+    x.pl = poller_loop_new();
+    struct ipmi_session_opts o = {.host = av[0],
+                                  .port = (uint16_t)atoi(av[1]),
+                                  .user = "admin",
+                                  .password = pw,
+                                  .cipher_suite = atoi(av[2]),
+                                  .timeout_ms = 300,
+                                  .retries = 2,
+                                  .keepalive_ms = UINT32_MAX};
+    if (ipmi_session_new(x.pl, &o, &x.s, err, sizeof(err)) != 0) {
+        printf("FAIL %s\n", err);
+        return 1;
+    }
+    struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+    ipmi_session_submit(x.s, &rq, idle_answer, &x);
+    uv_timer_init(poller_loop_uv(x.pl), &x.timer);
+    x.timer.data = &x;
+    uv_timer_start(&x.timer, idle_due, (uint64_t)atoi(av[3]) * 1000, 0);
+    poller_loop_run(x.pl);
+    struct ipmi_session_stats st;
+    ipmi_session_stats(x.s, &st);
+    ipmi_session_free(x.s);
+    poller_loop_run(x.pl);
+    check(x.ok1, "first request answered", x.ok1);
+    check(x.ok2, "request after the idle period answered", x.ok2);
+    check(st.reopens == 1, "session re-established exactly once", (long)st.reopens);
+    check(st.keepalives == 0, "no keepalive was sent", (long)st.keepalives);
+    check(st.failures == 0, "no request failed", (long)st.failures);
+    check(x.done, "closed", x.done);
+    poller_loop_free(x.pl);
+    secret_free(pw);
+    return finish();
+}
+
+/* ---- tamper --------------------------------------------------------------- */
+
+struct proxy {
+    uv_udp_t front; /* the session talks to this */
+    uv_udp_t back;  /* connected to the BMC */
+    struct sockaddr_storage client;
+    int have_client;
+    uint8_t last[2048];
+    size_t last_len;
+    uint8_t buf[2048];
+    int injected[5];
+};
+
+static void
+proxy_alloc(uv_handle_t *h, size_t sz, uv_buf_t *b)
+{
+    struct proxy *p = h->data;
+    (void)sz;
+    b->base = (char *)p->buf;
+    b->len = sizeof(p->buf);
+}
+
+static void
+to_client(struct proxy *p, const uint8_t *d, size_t n)
+{
+    uv_buf_t b = uv_buf_init((char *)(uintptr_t)d, (unsigned)n);
+    uv_udp_try_send(&p->front, &b, 1, (const struct sockaddr *)&p->client);
+}
+
+static void
+front_read(uv_udp_t *h, ssize_t n, const uv_buf_t *b, const struct sockaddr *from, unsigned f)
+{
+    struct proxy *p = h->data;
+    (void)f;
+    if (n <= 0 || !from)
+        return;
+    memcpy(&p->client, from, sizeof(struct sockaddr_in));
+    p->have_client = 1;
+    uv_buf_t out = uv_buf_init(b->base, (unsigned)n);
+    uv_udp_try_send(&p->back, &out, 1, NULL);
+}
+
+static void
+back_read(uv_udp_t *h, ssize_t n, const uv_buf_t *b, const struct sockaddr *from, unsigned f)
+{
+    struct proxy *p = h->data;
+    (void)f;
+    (void)from;
+    if (n <= 0 || !p->have_client)
+        return;
+    const uint8_t *d = (const uint8_t *)b->base;
+    size_t len = (size_t)n;
+    /* In-session RMCP+ packets: auth type 6 and the authenticated bit. */
+    if (len > 16 && d[4] == 0x06 && (d[5] & 0x40)) {
+        uint8_t bad[2048];
+        memcpy(bad, d, len);
+        bad[len - 3] ^= 0x01; /* a flipped AuthCode bit */
+        to_client(p, bad, len);
+        p->injected[0]++;
+        memcpy(bad, d, len);
+        bad[6] ^= 0x5a; /* another session ID */
+        to_client(p, bad, len);
+        p->injected[1]++;
+        to_client(p, d, 13); /* truncated */
+        p->injected[2]++;
+        memcpy(bad, d, len);
+        bad[0] = 0x01; /* not RMCP */
+        to_client(p, bad, len);
+        p->injected[3]++;
+        if (p->last_len) {
+            to_client(p, p->last, p->last_len); /* a replay of the previous reply */
+            p->injected[4]++;
+        }
+        memcpy(p->last, d, len);
+        p->last_len = len;
+    }
+    to_client(p, d, len);
+}
+
+struct tamper {
+    struct poller_loop *pl;
+    struct ipmi_session *s;
+    int sent, ok, bad, done;
+    struct proxy *p;
+};
+
+static void
+tamper_closed(void *arg, int err)
+{
+    struct tamper *t = arg;
+    (void)err;
+    t->done = 1;
+    uv_close((uv_handle_t *)&t->p->front, NULL);
+    uv_close((uv_handle_t *)&t->p->back, NULL);
+    poller_loop_stop(t->pl);
+}
+
+static void
+tamper_answer(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct tamper *t = arg;
+    if (!err && rsp->cc == 0)
+        t->ok++;
+    else {
+        t->bad++;
+        printf("request failed: %s\n", err ? ipmi_session_errmsg(t->s) : "cc");
+    }
+    if (++t->sent < 20) {
+        struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+        ipmi_session_submit(t->s, &rq, tamper_answer, t);
+    } else {
+        ipmi_session_close(t->s, tamper_closed, t);
+    }
+}
+
+static int
+cmd_tamper(char **av)
+{
+    struct secret *pw = password();
+    struct poller_loop *pl = poller_loop_new();
+    uv_loop_t *uv = poller_loop_uv(pl);
+    struct proxy p;
+    memset(&p, 0, sizeof(p));
+    struct sockaddr_in any, bmc, bound;
+    int blen = sizeof(bound);
+    char err[256], port[8];
+    uv_ip4_addr("127.0.0.1", 0, &any);
+    uv_ip4_addr(av[0], atoi(av[1]), &bmc);
+    uv_udp_init(uv, &p.front);
+    uv_udp_init(uv, &p.back);
+    p.front.data = p.back.data = &p;
+    uv_udp_bind(&p.front, (const struct sockaddr *)&any, 0);
+    uv_udp_connect(&p.back, (const struct sockaddr *)&bmc);
+    uv_udp_getsockname(&p.front, (struct sockaddr *)&bound, &blen);
+    uv_udp_recv_start(&p.front, proxy_alloc, front_read);
+    uv_udp_recv_start(&p.back, proxy_alloc, back_read);
+    snprintf(port, sizeof(port), "%u", ntohs(bound.sin_port));
+
+    struct tamper t = {.p = &p, .pl = pl};
+    struct ipmi_session_opts o = {.host = "127.0.0.1",
+                                  .port = (uint16_t)atoi(port),
+                                  .user = "admin",
+                                  .password = pw,
+                                  .cipher_suite = atoi(av[2])};
+    if (ipmi_session_new(pl, &o, &t.s, err, sizeof(err)) != 0) {
+        printf("FAIL %s\n", err);
+        return 1;
+    }
+    struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+    ipmi_session_submit(t.s, &rq, tamper_answer, &t);
+    poller_loop_run(pl);
+    struct ipmi_session_stats st;
+    ipmi_session_stats(t.s, &st);
+    ipmi_session_free(t.s);
+    poller_loop_run(pl);
+    check(t.ok == 20, "every request answered despite hostile packets", t.ok);
+    check(t.bad == 0, "no request failed", t.bad);
+    check(st.reopens == 0 && st.opens == 1, "one session throughout", (long)st.opens);
+    check(st.drops[IPMI_DROP_INTEGRITY] >= (uint64_t)p.injected[0],
+          "flipped AuthCode dropped as integrity", (long)st.drops[IPMI_DROP_INTEGRITY]);
+    check(st.drops[IPMI_DROP_SESSION] >= (uint64_t)p.injected[1] && p.injected[1] > 0,
+          "wrong session ID dropped as session", (long)st.drops[IPMI_DROP_SESSION]);
+    check(st.drops[IPMI_DROP_LENGTH] >= (uint64_t)p.injected[2] && p.injected[2] > 0,
+          "truncated packet dropped as length", (long)st.drops[IPMI_DROP_LENGTH]);
+    check(st.drops[IPMI_DROP_HEADER] >= (uint64_t)p.injected[3] && p.injected[3] > 0,
+          "non-RMCP packet dropped as header", (long)st.drops[IPMI_DROP_HEADER]);
+    check(st.drops[IPMI_DROP_SEQUENCE] >= (uint64_t)p.injected[4] && p.injected[4] > 0,
+          "replayed packet dropped as sequence", (long)st.drops[IPMI_DROP_SEQUENCE]);
+    check(t.done, "closed", t.done);
+    poller_loop_free(pl);
+    secret_free(pw);
+    return finish();
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc >= 8 && strcmp(argv[1], "hold") == 0)
+        return cmd_hold(argv + 2);
+    if (argc >= 6 && strcmp(argv[1], "idle") == 0)
+        return cmd_idle(argv + 2);
+    if (argc >= 5 && strcmp(argv[1], "tamper") == 0)
+        return cmd_tamper(argv + 2);
+    fprintf(stderr, "usage: sessiontool hold|idle|tamper ... (see the file comment)\n");
+    return 2;
+}
