@@ -125,8 +125,19 @@ usage_err(const char *usage, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+static int parse_conn(int argc, char **argv, const char *usage, struct cli_conn *c);
+
 int
 cli_parse_conn(int argc, char **argv, const char *usage, struct cli_conn *c)
+{
+    int rc = parse_conn(argc, argv, usage, c);
+    if (rc)
+        cli_conn_free(c); /* the caller owns c only on success */
+    return rc;
+}
+
+static int
+parse_conn(int argc, char **argv, const char *usage, struct cli_conn *c)
 {
     char err[256];
     int env_pw = 0, rc;

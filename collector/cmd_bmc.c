@@ -167,9 +167,9 @@ static int
 cmd_ping(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"host", required_argument, NULL, 'H'},  {"port", required_argument, NULL, 'p'},
+        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 'N'}, {"retries", required_argument, NULL, 'R'},
-        {"json", no_argument, NULL, 'j'},        {NULL, 0, NULL, 0}};
+        {"json", no_argument, NULL, 'j'},          {NULL, 0, NULL, 0}};
     const char *host = NULL;
     unsigned port = 623, retries = 3, timeout_ms = 1000;
     int json = 0, ch;
@@ -199,16 +199,17 @@ cmd_ping(int argc, char **argv)
         }
     }
     if (!host || port == 0 || port > 65535 || timeout_ms < 50 || retries > 20) {
-        fprintf(stderr, "ipmi-collector: bmc ping needs -H HOST (and a valid port, timeout, "
-                        "retries)\nusage: %s\n",
+        fprintf(stderr,
+                "ipmi-collector: bmc ping needs -H HOST (and a valid port, timeout, "
+                "retries)\nusage: %s\n",
                 bmc_usage);
         return CLI_EXIT_USAGE;
     }
     struct poller_loop *pl = poller_loop_new();
     struct ping_result r = {.err = IC_ETIMEDOUT};
-    int rc = pl ? ipmi_ping(pl, host, (uint16_t)port, timeout_ms, retries, on_pong, &r, err,
-                            sizeof(err))
-                : IC_ENOMEM;
+    int rc =
+        pl ? ipmi_ping(pl, host, (uint16_t)port, timeout_ms, retries, on_pong, &r, err, sizeof(err))
+           : IC_ENOMEM;
     if (rc) {
         fprintf(stderr, "ipmi-collector: %s\n", pl ? err : "out of memory");
         poller_loop_free(pl);
@@ -222,8 +223,8 @@ cmd_ping(int argc, char **argv)
         return cli_exit_code(r.err);
     }
     if (json)
-        printf("{\"host\":\"%s\",\"port\":%u,\"ipmi_supported\":%s,\"rtt_ms\":%llu}\n", host,
-               port, r.pong.ipmi_supported ? "true" : "false", (unsigned long long)r.pong.rtt_ms);
+        printf("{\"host\":\"%s\",\"port\":%u,\"ipmi_supported\":%s,\"rtt_ms\":%llu}\n", host, port,
+               r.pong.ipmi_supported ? "true" : "false", (unsigned long long)r.pong.rtt_ms);
     else
         printf("%s:%u: presence pong in %llu ms, IPMI %ssupported\n", host, port,
                (unsigned long long)r.pong.rtt_ms, r.pong.ipmi_supported ? "" : "NOT ");

@@ -48,7 +48,8 @@ on_resp(void *arg, int err, const struct ipmi_resp *rsp)
     }
     x->cc = rsp->cc;
     x->len = rsp->len < sizeof(x->out) ? rsp->len : sizeof(x->out);
-    memcpy(x->out, rsp->data, x->len);
+    if (x->len)
+        memcpy(x->out, rsp->data, x->len);
     cli_finish(x->run, 0, NULL);
 }
 

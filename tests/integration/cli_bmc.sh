@@ -4,8 +4,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-BASE=9811
-fleet_start $BASE 3 --front
+fleet_start 9811 3 --front
+BASE=$IC_FLEET_BASE
 FRONT=$((BASE + 30000))
 H=127.0.0.1
 IT="ipmitool -I lanplus -H $H -U admin -P admin-secret -N 1 -R 2"
@@ -110,11 +110,11 @@ check "suite 7 on the front: exit 6" 6 "$rc"
 check_match "suite 7 refusal lists what the front offers" 'offers cipher suites: 1 2 3 15 16 17' "$err"
 
 # 10. a paused BMC: no answer, documented exit status, bounded time
-"$BMCSIM/bmcsim" -b $BASE pause 3 >/dev/null
+"$BMCSIM/bmcsim" -d "$BMCSIM_DIR" pause 3 >/dev/null
 start=$(date +%s)
 err=$(ic bmc info -H $H -p $((BASE + 2)) -U admin -E -C 3 -N 0.2 -R 2 2>&1 >/dev/null); rc=$?
 took=$(( $(date +%s) - start ))
-"$BMCSIM/bmcsim" -b $BASE resume 3 >/dev/null
+"$BMCSIM/bmcsim" -d "$BMCSIM_DIR" resume 3 >/dev/null
 check "paused BMC: exit 7" 7 "$rc"
 check_match "paused BMC: message" 'no answer to Get Channel Authentication Capabilities after 3 tries' "$err"
 [ "$took" -lt 10 ] && ok "paused BMC: gave up (in ${took}s)" || bad "paused BMC took ${took}s"
@@ -174,9 +174,9 @@ out=$("$IC_BIN" bmc ping -H $H -p $FRONT); rc=$?
 check_match "ping the front" 'presence pong in [0-9]+ ms, IPMI supported' "$out"
 "$IC_BIN" bmc ping -H $H -p 9 >/dev/null 2>&1; rc=$?
 check "ping a closed port: exit 8" 8 "$rc"
-"$BMCSIM/bmcsim" -b $BASE pause 2 >/dev/null
+"$BMCSIM/bmcsim" -d "$BMCSIM_DIR" pause 2 >/dev/null
 "$IC_BIN" bmc ping -H $H -p $((BASE + 1)) -N 0.2 -R 1 >/dev/null 2>&1; rc=$?
-"$BMCSIM/bmcsim" -b $BASE resume 2 >/dev/null
+"$BMCSIM/bmcsim" -d "$BMCSIM_DIR" resume 2 >/dev/null
 check "ping a paused BMC: exit 7" 7 "$rc"
 
 finish

@@ -25,18 +25,29 @@ finish() {
   [ "$fail" -eq 0 ]
 }
 
-# fleet_start BASEPORT N [--front]: exports BMCSIM_DIR; stops it on exit.
+# fleet_start BASEPORT N [--front]: starts a fleet and sets IC_FLEET_BASE to
+# the base port it got (BASEPORT, or a later one if a port there is taken);
+# exports BMCSIM_DIR; stops the fleet on exit.
 fleet_start() {
-  local base=$1 n=$2 front=${3:-}
+  local base=$1 n=$2 front=${3:-} try
   export BMCSIM_DIR
-  BMCSIM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ic-it-$base.XXXXXX")
-  IC_FLEET_BASE=$base
   trap 'fleet_stop' EXIT
-  if ! "$BMCSIM/start-fleet" $front "$n" "$base" >"$BMCSIM_DIR/start.log" 2>&1; then
-    cat "$BMCSIM_DIR/start.log"
-    echo "cannot start bmcsim fleet"
-    exit 1
-  fi
+  for try in 0 1 2 3 4 5; do
+    BMCSIM_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ic-it-$base.XXXXXX")
+    if "$BMCSIM/start-fleet" $front "$n" "$base" >"$BMCSIM_DIR/start.log" 2>&1; then
+      IC_FLEET_BASE=$base
+      return 0
+    fi
+    if ! grep -q 'already in use' "$BMCSIM_DIR/start.log"; then
+      cat "$BMCSIM_DIR/start.log"
+      echo "cannot start bmcsim fleet"
+      exit 1
+    fi
+    "$BMCSIM/stop-fleet" "$base" --clean >/dev/null 2>&1
+    base=$((base + 137))
+  done
+  echo "cannot start bmcsim fleet: ports busy"
+  exit 1
 }
 fleet_stop() {
   [ -n "${IC_FLEET_BASE:-}" ] && "$BMCSIM/stop-fleet" "$IC_FLEET_BASE" --clean >/dev/null 2>&1

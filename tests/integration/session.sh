@@ -9,18 +9,19 @@ case "${1:-}" in
 hold)
   # 100 sessions to 10 ipmi_sim BMCs (30 s inactivity timeout) for a minute.
   fleet_start 9831 10
-  "$IC_SESSIONTOOL" hold 127.0.0.1 9831 10 10 "${IC_HOLD_SECONDS:-60}" 3
+  "$IC_SESSIONTOOL" hold 127.0.0.1 "$IC_FLEET_BASE" 10 10 "${IC_HOLD_SECONDS:-60}" 3
   ;;
 idle)
   # The RMCP+ front closes sessions idle for 4 s; we stay idle for 7 s.
   export BMCSIM_FRONT_TIMEOUT=4
   fleet_start 9851 1 --front
-  "$IC_SESSIONTOOL" idle 127.0.0.1 $((9851 + 30000)) 17 7 &&
-    "$IC_SESSIONTOOL" idle 127.0.0.1 $((9851 + 30000)) 3 7
+  "$IC_SESSIONTOOL" idle 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17 7 &&
+    "$IC_SESSIONTOOL" idle 127.0.0.1 $((IC_FLEET_BASE + 30000)) 3 7
   ;;
 tamper)
   fleet_start 9861 1 --front
-  "$IC_SESSIONTOOL" tamper 127.0.0.1 9861 3 && "$IC_SESSIONTOOL" tamper 127.0.0.1 39861 17
+  "$IC_SESSIONTOOL" tamper 127.0.0.1 "$IC_FLEET_BASE" 3 &&
+    "$IC_SESSIONTOOL" tamper 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17
   ;;
 *)
   echo "usage: $0 hold|idle|tamper"; exit 2 ;;
