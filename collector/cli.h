@@ -68,5 +68,11 @@ void cli_finish(struct cli_run *run, int err, const char *msg);
 
 int cmd_bmc(int argc, char **argv);
 int cmd_raw(int argc, char **argv);
+int cmd_sensors(int argc, char **argv);
+int cmd_sel(int argc, char **argv);
+int cmd_fru(int argc, char **argv);
+int cmd_chassis(int argc, char **argv);
+int cmd_power(int argc, char **argv);
+int cmd_dcmi(int argc, char **argv);
 
 #endif

@@ -16,6 +16,12 @@ static const char main_help[] =
     "  bmc info   identity of one BMC: Get Device ID and System GUID\n"
     "  bmc ping   RMCP/ASF presence ping (no session, no credentials)\n"
     "  raw        send one IPMI command: raw NETFN CMD [DATA ...]\n"
+    "  sensors    every sensor: value, unit, state (ok/warning/critical), thresholds\n"
+    "  sel        the System Event Log: sel list [--after ID] | sel info | sel clear --yes\n"
+    "  fru        FRU inventory: chassis, board and product serials, part numbers\n"
+    "  chassis    chassis status: power, faults, intrusion\n"
+    "  power      power status | on | off | cycle | reset | soft (confirmed; --yes to disrupt)\n"
+    "  dcmi       dcmi power: DCMI power reading\n"
     "\n"
     "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
     "-f FILE reads a file that only its owner may read (chmod 600).\n"
@@ -53,6 +59,18 @@ main(int argc, char **argv)
         return cmd_bmc(argc - 1, argv + 1);
     if (strcmp(argv[1], "raw") == 0)
         return cmd_raw(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sensors") == 0)
+        return cmd_sensors(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sel") == 0)
+        return cmd_sel(argc - 1, argv + 1);
+    if (strcmp(argv[1], "fru") == 0)
+        return cmd_fru(argc - 1, argv + 1);
+    if (strcmp(argv[1], "chassis") == 0)
+        return cmd_chassis(argc - 1, argv + 1);
+    if (strcmp(argv[1], "power") == 0)
+        return cmd_power(argc - 1, argv + 1);
+    if (strcmp(argv[1], "dcmi") == 0)
+        return cmd_dcmi(argc - 1, argv + 1);
     fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);
     return CLI_EXIT_USAGE;
 }

@@ -56,7 +56,7 @@ uint16_t
 buf_get_le16(struct buf_rd *r)
 {
     const uint8_t *q = take(r, 2);
-    return q ? (uint16_t)(q[0] | (q[1] << 8)) : 0;
+    return q ? (uint16_t)((unsigned)q[0] | ((unsigned)q[1] << 8)) : 0;
 }
 
 uint32_t
@@ -72,7 +72,7 @@ uint16_t
 buf_get_be16(struct buf_rd *r)
 {
     const uint8_t *q = take(r, 2);
-    return q ? (uint16_t)((q[0] << 8) | q[1]) : 0;
+    return q ? (uint16_t)(((unsigned)q[0] << 8) | (unsigned)q[1]) : 0;
 }
 
 uint32_t

@@ -52,6 +52,40 @@ poller_loop_now(struct poller_loop *pl)
     return uv_now(&pl->uv);
 }
 
+struct after {
+    uv_timer_t t;
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+static void
+after_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void
+after_fire(uv_timer_t *t)
+{
+    struct after *a = t->data;
+    a->fn(a->arg);
+    uv_close((uv_handle_t *)&a->t, after_closed);
+}
+
+int
+poller_loop_after(struct poller_loop *pl, uint64_t ms, void (*fn)(void *arg), void *arg)
+{
+    struct after *a = calloc(1, sizeof(*a));
+    if (!a)
+        return IC_ENOMEM;
+    a->fn = fn;
+    a->arg = arg;
+    uv_timer_init(&pl->uv, &a->t);
+    a->t.data = a;
+    uv_timer_start(&a->t, after_fire, ms, 0);
+    return 0;
+}
+
 static void
 close_any(uv_handle_t *h, void *arg)
 {

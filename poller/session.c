@@ -778,6 +778,12 @@ ipmi_session_is_active(const struct ipmi_session *s)
     return s && s->state == SS_ACTIVE;
 }
 
+struct poller_loop *
+ipmi_session_loop(const struct ipmi_session *s)
+{
+    return s->pl;
+}
+
 void
 ipmi_session_stats(const struct ipmi_session *s, struct ipmi_session_stats *st)
 {

@@ -29,7 +29,8 @@ struct transport {
 };
 
 int
-transport_resolve(const char *host, uint16_t port, struct sockaddr_storage *out, char *err, size_t errlen)
+transport_resolve(const char *host, uint16_t port, struct sockaddr_storage *out, char *err,
+                  size_t errlen)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
     struct addrinfo *res = NULL;

@@ -37,6 +37,8 @@ void poller_loop_stop(struct poller_loop *pl);
 void poller_loop_free(struct poller_loop *pl);
 /* Monotonic time of the loop in ms (cached per iteration). */
 uint64_t poller_loop_now(struct poller_loop *pl);
+/* Calls fn(arg) once on the loop after ms milliseconds. Returns 0 or IC_ENOMEM. */
+int poller_loop_after(struct poller_loop *pl, uint64_t ms, void (*fn)(void *arg), void *arg);
 
 /* ---- session ------------------------------------------------------------- */
 
@@ -129,6 +131,8 @@ const char *ipmi_session_errmsg(const struct ipmi_session *s);
 int ipmi_session_cipher_suite(const struct ipmi_session *s);
 /* 1 if the session is established. */
 int ipmi_session_is_active(const struct ipmi_session *s);
+/* The loop the session lives on. */
+struct poller_loop *ipmi_session_loop(const struct ipmi_session *s);
 
 /* Counters, for metrics and tests. */
 struct ipmi_session_stats {
@@ -173,6 +177,282 @@ typedef void (*ipmi_ping_fn)(void *arg, int err, const struct ipmi_pong *pong);
  */
 int ipmi_ping(struct poller_loop *pl, const char *host, uint16_t port, unsigned timeout_ms,
               unsigned retries, ipmi_ping_fn cb, void *arg, char *err, size_t errlen);
+
+/* ---- semantics: SDR, sensors, SEL, FRU (decoders in sdr.c, sensor.c, sel.c, fru.c) ---- */
+
+/* Health of a sensor or an event, for people and alert rules. */
+enum ipmi_state {
+    IPMI_STATE_NONE = 0, /* no reading: state unknown */
+    IPMI_STATE_OK,
+    IPMI_STATE_WARNING,
+    IPMI_STATE_CRITICAL,
+    IPMI_STATE_NONRECOVERABLE,
+};
+/* "ok", "warning", "critical", "non-recoverable"; NULL for IPMI_STATE_NONE. */
+const char *ipmi_state_str(enum ipmi_state st);
+
+#define IPMI_NAME_MAX 32 /* sensor/record names: 16-byte ID string plus a share suffix */
+
+/* SDR record types (Table 43-1 ff.). */
+enum ipmi_sdr_type {
+    IPMI_SDR_FULL = 0x01,
+    IPMI_SDR_COMPACT = 0x02,
+    IPMI_SDR_EVENT_ONLY = 0x03,
+    IPMI_SDR_FRU_LOCATOR = 0x11,
+    IPMI_SDR_MC_LOCATOR = 0x12,
+    IPMI_SDR_OEM = 0xC0,
+};
+
+/* Threshold indexes, in the order of Get Sensor Thresholds and of the reading's comparison bits. */
+enum ipmi_thr {
+    IPMI_THR_LNC = 0,
+    IPMI_THR_LC,
+    IPMI_THR_LNR,
+    IPMI_THR_UNC,
+    IPMI_THR_UC,
+    IPMI_THR_UNR
+};
+
+/*
+ * One decoded SDR record. A compact record that shares its ID among several
+ * sensors is expanded into one struct per sensor (number, name and entity
+ * instance adjusted). Fixed size: no allocation per record.
+ */
+struct ipmi_sdr {
+    uint16_t record_id;
+    uint8_t type;    /* enum ipmi_sdr_type, or another record type kept undecoded */
+    uint8_t version; /* 0x51 */
+    char name[IPMI_NAME_MAX + 1];
+    /* sensor records (full, compact, event-only) */
+    uint8_t owner_id, owner_lun, channel, number;
+    uint8_t entity_id, entity_instance;
+    uint8_t sensor_type; /* Table 42-3 */
+    uint8_t event_type;  /* event/reading type: 0x01 threshold, 0x02-0x0C generic, 0x6F specific */
+    uint8_t init, caps;
+    uint16_t assert_mask, deassert_mask;
+    uint16_t reading_mask; /* discrete: states that can be read; threshold: readable (b5:0) |
+                              settable (b13:8) thresholds, UNR..LNC = b5..b0 as in the SDR */
+    /* full records: conversion y = L[(M*x + B*10^bexp) * 10^rexp] */
+    uint8_t units1; /* b7:6 analog format, b5:3 rate, b2:1 modifier use, b0 percentage */
+    uint8_t unit_base, unit_mod;
+    uint8_t linearization;
+    int16_t m, b;         /* 10-bit two's complement, sign-extended */
+    int8_t rexp, bexp;    /* 4-bit two's complement, sign-extended */
+    uint8_t analog_flags; /* b0 nominal, b1 normal max, b2 normal min given */
+    uint8_t nominal, normal_max, normal_min, sensor_max, sensor_min;
+    uint8_t thr_raw[6]; /* raw thresholds from the SDR, indexed by enum ipmi_thr */
+    uint8_t hyst_pos, hyst_neg;
+    /* FRU device locator */
+    uint8_t fru_id, fru_logical, fru_access_addr, fru_lun, fru_bus, device_type, device_type_mod;
+    /* MC device locator */
+    uint8_t mc_addr, mc_caps;
+    /* OEM */
+    uint32_t oem_iana;
+};
+
+/* One sensor's reading, converted and judged. */
+struct ipmi_reading {
+    uint16_t record_id;
+    uint8_t number, owner_lun;
+    char name[IPMI_NAME_MAX + 1];
+    uint8_t sensor_type, event_type;
+    int threshold; /* 1: threshold-based (event type 0x01) */
+    int has_value; /* 0: no reading (scanning disabled, unavailable, no sensor) */
+    double value;
+    char unit[40];         /* "degrees C", "RPM", "Volts", "% ", "discrete", ... */
+    enum ipmi_state state; /* IPMI_STATE_NONE when there is no reading */
+    uint16_t states;       /* discrete: asserted state bits 0-14 */
+    uint8_t thr_valid;     /* bit i: thr[i] is valid (enum ipmi_thr) */
+    double thr[6];
+    uint8_t raw;   /* raw reading byte */
+    uint8_t flags; /* Get Sensor Reading byte 1 */
+    uint8_t cc;    /* completion code of Get Sensor Reading (0xCB etc.: no reading) */
+};
+
+/* Decoded SEL record (Table 32-1). */
+struct ipmi_sel_entry {
+    uint16_t record_id;
+    uint8_t record_type; /* 0x02 system event; 0xC0-0xDF OEM timestamped; 0xE0-0xFF OEM */
+    uint32_t timestamp;  /* seconds since 1970, or since an unspecified start if pre_init */
+    int has_timestamp;   /* 0 for OEM non-timestamped records */
+    int pre_init;        /* timestamp <= 0x20000000: relative to BMC initialisation */
+    uint16_t generator_id;
+    uint8_t evm_rev;
+    uint8_t sensor_type, sensor_number;
+    uint8_t event_type;             /* event/reading type, without the direction bit */
+    int deasserted;                 /* event direction: 1 = deassertion */
+    uint8_t offset;                 /* event data 1 b3:0 */
+    uint8_t data[3];                /* event data 1-3 as recorded */
+    char sensor[IPMI_NAME_MAX + 1]; /* resolved from the SDR if given, else "" */
+    char event[96];                 /* the event in words */
+    char detail[96]; /* event data 2/3 in words ("Reading 91 > Threshold 90 degrees C"), or "" */
+    enum ipmi_state severity;
+    uint32_t oem_iana; /* OEM timestamped records */
+    uint8_t raw[16];
+};
+
+#define IPMI_FRU_TEXT_MAX   64
+#define IPMI_FRU_CUSTOM_MAX 8
+
+/* One FRU info area field, decoded to text (binary fields as hex). */
+struct ipmi_fru_field {
+    char text[IPMI_FRU_TEXT_MAX + 1];
+};
+
+/* A decoded FRU inventory (Platform Management FRU Information Storage Definition v1.0). */
+struct ipmi_fru {
+    uint8_t fru_id;
+    int has_chassis, has_board, has_product;
+    uint8_t chassis_type;
+    struct ipmi_fru_field chassis_part, chassis_serial;
+    struct ipmi_fru_field chassis_custom[IPMI_FRU_CUSTOM_MAX];
+    unsigned n_chassis_custom;
+    uint32_t board_mfg_minutes; /* minutes since 1996-01-01 00:00 UTC; 0 = unspecified */
+    struct ipmi_fru_field board_mfg, board_product, board_serial, board_part, board_file_id;
+    struct ipmi_fru_field board_custom[IPMI_FRU_CUSTOM_MAX];
+    unsigned n_board_custom;
+    struct ipmi_fru_field product_mfg, product_name, product_part, product_version, product_serial,
+        product_asset_tag, product_file_id;
+    struct ipmi_fru_field product_custom[IPMI_FRU_CUSTOM_MAX];
+    unsigned n_product_custom;
+    unsigned n_multirecords;
+    char errors[256]; /* "board area: bad checksum; ..." for areas reported bad, else "" */
+};
+
+/* ---- readers: asynchronous sequences over a session (sdr_read.c, sensors_read.c, ...) ---- */
+
+/*
+ * The SDR repository of one BMC, read once and kept: raw records plus the
+ * decoded ones (shared compact records expanded). Keyed by the repository's
+ * add/erase timestamps and record count: re-read only when they change.
+ */
+struct ipmi_sdr_cache;
+/* err 0: cache is the valid repository (the one passed in if it is still current, else a new
+   one the caller owns; the caller frees the old one). */
+typedef void (*ipmi_sdr_fn)(void *arg, int err, struct ipmi_sdr_cache *cache);
+/* Reads Get SDR Repository Info, then the records unless cur is still current. */
+int ipmi_sdr_load(struct ipmi_session *s, struct ipmi_sdr_cache *cur, ipmi_sdr_fn cb, void *arg);
+void ipmi_sdr_cache_free(struct ipmi_sdr_cache *c);
+size_t ipmi_sdr_cache_count(const struct ipmi_sdr_cache *c);
+const struct ipmi_sdr *ipmi_sdr_cache_get(const struct ipmi_sdr_cache *c, size_t i);
+/* The sensor record for (owner ID, LUN, number), or NULL. */
+const struct ipmi_sdr *ipmi_sdr_cache_find(const struct ipmi_sdr_cache *c, uint8_t owner_id,
+                                           uint8_t lun, uint8_t number);
+/* Serialises the cache (raw records and key) for storage; *blob valid while c is. */
+void ipmi_sdr_cache_blob(const struct ipmi_sdr_cache *c, const uint8_t **blob, size_t *len);
+/* Rebuilds a cache from a blob; IC_EPROTO if it is damaged. */
+int ipmi_sdr_cache_from_blob(const uint8_t *blob, size_t len, struct ipmi_sdr_cache **out);
+
+/* Readings of every readable sensor in c, in repository order; r valid until cb returns. */
+typedef void (*ipmi_sensors_fn)(void *arg, int err, const struct ipmi_reading *r, size_t n);
+/* with_thresholds: also Get Sensor Thresholds for threshold sensors. */
+int ipmi_sensors_read(struct ipmi_session *s, const struct ipmi_sdr_cache *c, int with_thresholds,
+                      ipmi_sensors_fn cb, void *arg);
+
+struct ipmi_sel_info {
+    uint8_t version;
+    uint16_t entries;
+    uint16_t free_bytes;
+    uint32_t last_add, last_erase;
+    uint8_t flags; /* b7 overflow, b3 delete, b2 partial add, b1 reserve, b0 allocation info */
+};
+int ipmi_sel_decode_info(const uint8_t *p, size_t len, struct ipmi_sel_info *out);
+typedef void (*ipmi_sel_info_fn)(void *arg, int err, const struct ipmi_sel_info *info);
+/* Get SEL Info. */
+int ipmi_sel_get_info(struct ipmi_session *s, ipmi_sel_info_fn cb, void *arg);
+
+/*
+ * Where a SEL follower is: the last record it has, by ID and content (IDs
+ * are reused after a clear, so the ID alone cannot tell).
+ */
+struct ipmi_sel_cursor {
+    int valid;
+    int id_only; /* trust last_id without comparing content (a user's --after ID) */
+    uint16_t last_id;
+    uint8_t last_raw[16];
+};
+/*
+ * Reads the records after cur (all of them if cur is NULL or not valid).
+ * reset = 1 when the cursor's record is gone or changed (cleared or
+ * wrapped): then every record present is returned. recs valid until cb returns.
+ */
+typedef void (*ipmi_sel_fn)(void *arg, int err, const struct ipmi_sel_info *info,
+                            const uint8_t (*recs)[16], size_t n, int reset);
+int ipmi_sel_read(struct ipmi_session *s, const struct ipmi_sel_cursor *cur, ipmi_sel_fn cb,
+                  void *arg);
+/* Moves a cursor to the last of n records just read. */
+void ipmi_sel_cursor_advance(struct ipmi_sel_cursor *cur, const uint8_t (*recs)[16], size_t n);
+/* Reserve SEL, Clear SEL, and wait for the erase to complete. */
+int ipmi_sel_clear(struct ipmi_session *s, ipmi_done_fn cb, void *arg);
+
+/* The FRU inventory image of device fru_id (0 = the BMC's own); img valid until cb returns. */
+typedef void (*ipmi_fru_fn)(void *arg, int err, const uint8_t *img, size_t len);
+int ipmi_fru_read(struct ipmi_session *s, uint8_t fru_id, ipmi_fru_fn cb, void *arg);
+
+/* Get Chassis Status (00/01), decoded. */
+struct ipmi_chassis_status {
+    int power_on, overload, interlock, power_fault, control_fault;
+    uint8_t restore_policy; /* 0 stay off, 1 restore previous, 2 always on, 3 unknown */
+    int last_ac_failed, last_overload, last_interlock, last_fault, last_on_by_ipmi;
+    int intrusion, front_panel_lockout, drive_fault, fan_fault;
+    uint8_t identify; /* 0 off, 1 timed on, 2 on; only if identify_supported */
+    int identify_supported;
+    int has_front_panel;
+    uint8_t front_panel; /* b3:0 buttons disabled, b7:4 disable allowed */
+};
+int ipmi_chassis_decode_status(const uint8_t *p, size_t len, struct ipmi_chassis_status *out);
+const char *ipmi_restore_policy_str(uint8_t policy);
+
+/* Chassis Control actions (00/02). */
+enum ipmi_power_action {
+    IPMI_POWER_OFF = 0,
+    IPMI_POWER_ON = 1,
+    IPMI_POWER_CYCLE = 2,
+    IPMI_POWER_RESET = 3,
+    IPMI_POWER_DIAG = 4,
+    IPMI_POWER_SOFT = 5,
+};
+/* "off", "on", "cycle", "reset", "diag", "soft" <-> enum; -1 if unknown. */
+int ipmi_power_action_parse(const char *s);
+const char *ipmi_power_action_str(int action);
+
+/*
+ * Chassis Control, then Get Chassis Status until the state agrees with the
+ * action (off/soft: off; on/cycle/reset: on), polling every 500 ms for up to
+ * confirm_ms. err IC_ETIMEDOUT if it never agreed; st is the last status read.
+ */
+typedef void (*ipmi_power_fn)(void *arg, int err, const struct ipmi_chassis_status *st);
+int ipmi_power_control(struct ipmi_session *s, int action, unsigned confirm_ms, ipmi_power_fn cb,
+                       void *arg);
+
+/* DCMI Get Power Reading (2C/02, mode 1), decoded. */
+struct ipmi_dcmi_power {
+    uint16_t current, minimum, maximum, average; /* watts */
+    uint32_t timestamp;                          /* IPMI time of the reading */
+    uint32_t period_ms;                          /* statistics period */
+    int active;                                  /* power measurement active */
+};
+int ipmi_dcmi_decode_power(const uint8_t *p, size_t len, struct ipmi_dcmi_power *out);
+/* Request data of Get Power Reading, mode 1 (system power statistics). */
+extern const uint8_t ipmi_dcmi_power_req[4];
+
+/* ---- decoders for callers outside the poller (decode_api.c) ----------------------- */
+
+/* The asserted discrete states in words, joined with ", ". */
+void ipmi_reading_states_text(const struct ipmi_reading *r, char *out, size_t outlen);
+/* Sensor type in words ("Temperature", "Power Supply"). */
+const char *ipmi_sensor_type_str(uint8_t sensor_type);
+/* Decodes a 16-byte SEL record; sdr (or NULL) is the sensor that logged it. */
+int ipmi_sel_decode(const uint8_t *rec, size_t len, const struct ipmi_sdr *sdr,
+                    struct ipmi_sel_entry *out);
+/* ISO 8601 UTC time of an entry, or "pre-init +Ns" for BMC-relative stamps. */
+void ipmi_sel_time_text(const struct ipmi_sel_entry *e, char *out, size_t outlen);
+/* Decodes a FRU image; 0 if at least the common header was valid (see out->errors). */
+int ipmi_fru_decode(const uint8_t *img, size_t len, struct ipmi_fru *out);
+/* "Tue Mar 14 09:26:00 2023", or "" when unspecified. */
+void ipmi_fru_board_date_text(const struct ipmi_fru *f, char *out, size_t outlen);
+/* Chassis type in words ("Rack Mount Chassis"). */
+const char *ipmi_fru_chassis_type_text(uint8_t type);
 
 /* ---- decoded command data (implemented in ipmi_cmd.c / ipmi_msg.c) -------- */
 

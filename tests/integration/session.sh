@@ -18,11 +18,16 @@ idle)
   "$IC_SESSIONTOOL" idle 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17 7 &&
     "$IC_SESSIONTOOL" idle 127.0.0.1 $((IC_FLEET_BASE + 30000)) 3 7
   ;;
+sdrcache)
+  fleet_start 9881 1 --front
+  "$IC_SESSIONTOOL" sdrcache 127.0.0.1 "$IC_FLEET_BASE" 3 &&
+    "$IC_SESSIONTOOL" sdrcache 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17
+  ;;
 tamper)
   fleet_start 9861 1 --front
   "$IC_SESSIONTOOL" tamper 127.0.0.1 "$IC_FLEET_BASE" 3 &&
     "$IC_SESSIONTOOL" tamper 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17
   ;;
 *)
-  echo "usage: $0 hold|idle|tamper"; exit 2 ;;
+  echo "usage: $0 hold|idle|tamper|sdrcache"; exit 2 ;;
 esac

@@ -10,6 +10,10 @@
  *       one request, IDLE_SECONDS without keepalive (past the BMC's
  *       inactivity timeout), one more request: answered after exactly one
  *       transparent re-establishment.
+ *   sessiontool sdrcache HOST PORT SUITE
+ *       loads the SDR repository, then again with the cache: the second load
+ *       costs one request (Get SDR Repository Info) and keeps the cache;
+ *       the cache survives a round trip through its storage blob.
  *   sessiontool tamper HOST PORT SUITE
  *       talks through a proxy that, before each genuine reply, injects a
  *       copy with a flipped byte, a wrong session ID, a truncated one, a
@@ -22,6 +26,7 @@
 #include "loop.h"
 #include "poller.h"
 #include "secret.h"
+#include "ic_err.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -417,6 +422,106 @@ cmd_tamper(char **av)
     return finish();
 }
 
+/* ---- sdrcache -------------------------------------------------------------- */
+
+struct sdrc {
+    struct poller_loop *pl;
+    struct ipmi_session *s;
+    struct ipmi_sdr_cache *first, *second;
+    uint64_t req_after_first, req_after_second;
+    int err1, err2, done;
+};
+
+static void
+sdrc_closed(void *arg, int err)
+{
+    struct sdrc *x = arg;
+    (void)err;
+    x->done = 1;
+    poller_loop_stop(x->pl);
+}
+
+static void
+sdrc_second(void *arg, int err, struct ipmi_sdr_cache *c)
+{
+    struct sdrc *x = arg;
+    struct ipmi_session_stats st;
+    x->err2 = err;
+    x->second = c;
+    ipmi_session_stats(x->s, &st);
+    x->req_after_second = st.requests;
+    ipmi_session_close(x->s, sdrc_closed, x);
+}
+
+static void
+sdrc_first(void *arg, int err, struct ipmi_sdr_cache *c)
+{
+    struct sdrc *x = arg;
+    struct ipmi_session_stats st;
+    x->err1 = err;
+    x->first = c;
+    ipmi_session_stats(x->s, &st);
+    x->req_after_first = st.requests;
+    if (err || ipmi_sdr_load(x->s, c, sdrc_second, x) != 0)
+        ipmi_session_close(x->s, sdrc_closed, x);
+}
+
+static int
+cmd_sdrcache(char **av)
+{
+    struct secret *pw = password();
+    struct sdrc x = {0};
+    char err[256];
+    x.pl = poller_loop_new();
+    struct ipmi_session_opts o = {.host = av[0],
+                                  .port = (uint16_t)atoi(av[1]),
+                                  .user = "admin",
+                                  .password = pw,
+                                  .cipher_suite = atoi(av[2])};
+    if (ipmi_session_new(x.pl, &o, &x.s, err, sizeof(err)) != 0) {
+        printf("FAIL %s\n", err);
+        return 1;
+    }
+    ipmi_sdr_load(x.s, NULL, sdrc_first, &x);
+    poller_loop_run(x.pl);
+    ipmi_session_free(x.s);
+    poller_loop_run(x.pl);
+    check(x.err1 == 0 && x.first != NULL, "SDR repository read", x.err1);
+    size_t n = ipmi_sdr_cache_count(x.first);
+    check(n >= 27, "records decoded (27 on bmcsim)", (long)n);
+    check(x.err2 == 0 && x.second == x.first, "second load keeps the current cache", x.err2);
+    check(x.req_after_second - x.req_after_first == 1,
+          "second load costs one request (repository info)",
+          (long)(x.req_after_second - x.req_after_first));
+    const uint8_t *blob;
+    size_t len;
+    struct ipmi_sdr_cache *back = NULL;
+    ipmi_sdr_cache_blob(x.first, &blob, &len);
+    int rc = ipmi_sdr_cache_from_blob(blob, len, &back);
+    check(rc == 0 && ipmi_sdr_cache_count(back) == n, "cache rebuilt from its blob",
+          (long)ipmi_sdr_cache_count(back));
+    int same = back != NULL;
+    for (size_t i = 0; same && i < n; i++)
+        same = memcmp(ipmi_sdr_cache_get(back, i), ipmi_sdr_cache_get(x.first, i),
+                      sizeof(struct ipmi_sdr)) == 0;
+    check(same, "rebuilt records equal the read ones", same);
+    const struct ipmi_sdr *d = ipmi_sdr_cache_find(x.first, 0x20, 0, 0x01);
+    check(d && strcmp(d->name, "CPU1 Temp") == 0, "sensor 0x01 is CPU1 Temp", d != NULL);
+    uint8_t bad[64];
+    memcpy(bad, blob, len < sizeof(bad) ? len : sizeof(bad));
+    bad[0] ^= 0xFF;
+    ipmi_sdr_cache_free(back);
+    back = NULL;
+    check(ipmi_sdr_cache_from_blob(bad, sizeof(bad), &back) == IC_EPROTO && back == NULL,
+          "a damaged blob is refused with IC_EPROTO", 1);
+    check(ipmi_sdr_cache_from_blob(blob, len - 3, &back) == IC_EPROTO,
+          "a truncated blob is refused", 1);
+    ipmi_sdr_cache_free(x.first);
+    poller_loop_free(x.pl);
+    secret_free(pw);
+    return finish();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -424,6 +529,8 @@ main(int argc, char **argv)
         return cmd_hold(argv + 2);
     if (argc >= 6 && strcmp(argv[1], "idle") == 0)
         return cmd_idle(argv + 2);
+    if (argc >= 5 && strcmp(argv[1], "sdrcache") == 0)
+        return cmd_sdrcache(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "tamper") == 0)
         return cmd_tamper(argv + 2);
     fprintf(stderr, "usage: sessiontool hold|idle|tamper ... (see the file comment)\n");
