@@ -21,7 +21,8 @@ idle)
 sdrcache)
   fleet_start 9881 1 --front
   "$IC_SESSIONTOOL" sdrcache 127.0.0.1 "$IC_FLEET_BASE" 3 &&
-    "$IC_SESSIONTOOL" sdrcache 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17
+    "$IC_SESSIONTOOL" sdrcache 127.0.0.1 $((IC_FLEET_BASE + 30000)) 17 &&
+    "$IC_SESSIONTOOL" quirks 127.0.0.1 "$IC_FLEET_BASE"
   ;;
 tamper)
   fleet_start 9861 1 --front

@@ -14,6 +14,11 @@
  *       loads the SDR repository, then again with the cache: the second load
  *       costs one request (Get SDR Repository Info) and keeps the cache;
  *       the cache survives a round trip through its storage blob.
+ *   sessiontool quirks HOST PORT
+ *       suite 0 (cleartext, so a proxy may rewrite it) through a proxy that
+ *       plays two BMC quirks on a real BMC: it refuses Get SDR and Read FRU
+ *       Data chunks over 16 bytes (cc 0xCA) and cancels the SDR reservation
+ *       once, mid-record (cc 0xC5): the SDR and the FRU still read whole.
  *   sessiontool tamper HOST PORT SUITE
  *       talks through a proxy that, before each genuine reply, injects a
  *       copy with a flipped byte, a wrong session ID, a truncated one, a
@@ -522,6 +527,200 @@ cmd_sdrcache(char **av)
     return finish();
 }
 
+/* ---- quirks ----------------------------------------------------------------- */
+
+struct qproxy {
+    uv_udp_t front, back;
+    struct sockaddr_storage client;
+    int have_client;
+    uint8_t fail_ca[64]; /* by rqSeq: answer this request with cc 0xCA */
+    int resv_broken, injected_ca, injected_c5, reserves;
+    uint8_t buf[2048];
+};
+
+static uint8_t
+cksum(const uint8_t *p, size_t n)
+{
+    unsigned s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += p[i];
+    return (uint8_t)(0x100 - (s & 0xFF));
+}
+
+/* A cleartext in-session IPMI packet: RMCP(4) authtype 6, payload type 0, SID, seq, len. */
+static uint8_t *
+clear_msg(uint8_t *d, size_t len, size_t *mlen)
+{
+    if (len < 16 + 7 || d[4] != 0x06 || d[5] != 0x00)
+        return NULL;
+    *mlen = (size_t)(d[14] | d[15] << 8);
+    return *mlen + 16 <= len ? d + 16 : NULL;
+}
+
+static void
+q_alloc(uv_handle_t *h, size_t sz, uv_buf_t *b)
+{
+    struct qproxy *p = h->data;
+    (void)sz;
+    b->base = (char *)p->buf;
+    b->len = sizeof(p->buf);
+}
+
+static void
+q_front(uv_udp_t *h, ssize_t n, const uv_buf_t *b, const struct sockaddr *from, unsigned f)
+{
+    struct qproxy *p = h->data;
+    uint8_t *d = (uint8_t *)b->base, *m;
+    size_t ml;
+    (void)f;
+    if (n <= 0 || !from)
+        return;
+    memcpy(&p->client, from, sizeof(struct sockaddr_in));
+    p->have_client = 1;
+    if ((m = clear_msg(d, (size_t)n, &ml)) != NULL && ml >= 7 && (m[1] >> 2) == 0x0A) {
+        uint8_t seq = m[4] >> 2, cmd = m[5], *data = m + 6;
+        size_t dl = ml - 7;
+        if (cmd == 0x23 && dl == 6) { /* Get SDR: resv(2) id(2) offset count */
+            p->fail_ca[seq] = data[5] > 16 && data[5] != 0xFF;
+            if (!p->resv_broken && data[4] > 0 && data[2] == 3 && !p->fail_ca[seq]) {
+                data[0] ^= 0x55; /* as if someone else had reserved the repository */
+                m[ml - 1] = cksum(m + 3, ml - 4);
+                p->resv_broken = 1;
+                p->injected_c5++;
+            }
+        } else if (cmd == 0x22) { /* Reserve SDR Repository */
+            p->reserves++;
+            p->fail_ca[seq] = 0;
+        } else if (cmd == 0x11 && dl == 4) { /* Read FRU Data: dev off(2) count */
+            p->fail_ca[seq] = data[3] > 16;
+        } else {
+            p->fail_ca[seq] = 0;
+        }
+    }
+    uv_buf_t out = uv_buf_init(b->base, (unsigned)n);
+    uv_udp_try_send(&p->back, &out, 1, NULL);
+}
+
+static void
+q_back(uv_udp_t *h, ssize_t n, const uv_buf_t *b, const struct sockaddr *from, unsigned f)
+{
+    struct qproxy *p = h->data;
+    uint8_t *d = (uint8_t *)b->base, *m;
+    size_t ml, len = (size_t)n;
+    (void)f;
+    (void)from;
+    if (n <= 0 || !p->have_client)
+        return;
+    if ((m = clear_msg(d, len, &ml)) != NULL && ml >= 8 && p->fail_ca[m[4] >> 2]) {
+        p->fail_ca[m[4] >> 2] = 0;
+        m[6] = 0xCA; /* cannot return the number of requested data bytes */
+        m[7] = cksum(m + 3, 4);
+        d[14] = 8;
+        d[15] = 0;
+        len = 16 + 8;
+        p->injected_ca++;
+    }
+    uv_buf_t out = uv_buf_init((char *)d, (unsigned)len);
+    uv_udp_try_send(&p->front, &out, 1, (const struct sockaddr *)&p->client);
+}
+
+struct quirks {
+    struct poller_loop *pl;
+    struct ipmi_session *s;
+    struct qproxy *p;
+    struct ipmi_sdr_cache *cache;
+    int sdr_err, fru_err, done;
+    size_t fru_len;
+    struct ipmi_fru fru;
+};
+
+static void
+q_closed(void *arg, int err)
+{
+    struct quirks *q = arg;
+    (void)err;
+    q->done = 1;
+    uv_close((uv_handle_t *)&q->p->front, NULL);
+    uv_close((uv_handle_t *)&q->p->back, NULL);
+    poller_loop_stop(q->pl);
+}
+
+static void
+q_fru(void *arg, int err, const uint8_t *img, size_t len)
+{
+    struct quirks *q = arg;
+    q->fru_err = err;
+    q->fru_len = len;
+    if (!err)
+        ipmi_fru_decode(img, len, &q->fru);
+    ipmi_session_close(q->s, q_closed, q);
+}
+
+static void
+q_sdr(void *arg, int err, struct ipmi_sdr_cache *c)
+{
+    struct quirks *q = arg;
+    q->sdr_err = err;
+    q->cache = c;
+    if (ipmi_fru_read(q->s, 0, q_fru, q) != 0)
+        ipmi_session_close(q->s, q_closed, q);
+}
+
+static int
+cmd_quirks(char **av)
+{
+    struct secret *pw = password();
+    struct poller_loop *pl = poller_loop_new();
+    uv_loop_t *uv = poller_loop_uv(pl);
+    struct qproxy p;
+    memset(&p, 0, sizeof(p));
+    struct sockaddr_in any, bmc, bound;
+    int blen = sizeof(bound);
+    char err[256];
+    uv_ip4_addr("127.0.0.1", 0, &any);
+    uv_ip4_addr(av[0], atoi(av[1]), &bmc);
+    uv_udp_init(uv, &p.front);
+    uv_udp_init(uv, &p.back);
+    p.front.data = p.back.data = &p;
+    uv_udp_bind(&p.front, (const struct sockaddr *)&any, 0);
+    uv_udp_connect(&p.back, (const struct sockaddr *)&bmc);
+    uv_udp_getsockname(&p.front, (struct sockaddr *)&bound, &blen);
+    uv_udp_recv_start(&p.front, q_alloc, q_front);
+    uv_udp_recv_start(&p.back, q_alloc, q_back);
+
+    struct quirks q = {.pl = pl, .p = &p};
+    struct ipmi_session_opts o = {.host = "127.0.0.1",
+                                  .port = ntohs(bound.sin_port),
+                                  .user = "admin",
+                                  .password = pw,
+                                  .cipher_suite = 0,
+                                  .insecure = IPMI_ALLOW_SUITE0_INSECURE};
+    if (ipmi_session_new(pl, &o, &q.s, err, sizeof(err)) != 0) {
+        printf("FAIL %s\n", err);
+        return 1;
+    }
+    ipmi_sdr_load(q.s, NULL, q_sdr, &q);
+    poller_loop_run(pl);
+    ipmi_session_free(q.s);
+    poller_loop_run(pl);
+    check(q.sdr_err == 0, "SDR read despite the quirks", q.sdr_err);
+    check(ipmi_sdr_cache_count(q.cache) == 27, "all 27 records",
+          (long)ipmi_sdr_cache_count(q.cache));
+    const struct ipmi_sdr *d = ipmi_sdr_cache_find(q.cache, 0x20, 0, 0x21);
+    check(d && strcmp(d->name, "5V") == 0 && d->m == 26, "record for 5V intact (M = 26)",
+          d ? d->m : -1);
+    check(p.injected_ca > 0, "chunks over 16 bytes were refused with 0xCA", p.injected_ca);
+    check(p.injected_c5 == 1, "the reservation was cancelled once", p.injected_c5);
+    check(p.reserves == 2, "the BMC's 0xC5 made the reader reserve again", p.reserves);
+    check(q.fru_err == 0 && q.fru_len == 512, "FRU 0 read whole in small chunks", (long)q.fru_len);
+    check(strcmp(q.fru.board_serial.text, "BSN000001A") == 0, "board serial BSN000001A", 0);
+    check(q.done, "closed", q.done);
+    ipmi_sdr_cache_free(q.cache);
+    poller_loop_free(pl);
+    secret_free(pw);
+    return finish();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -529,6 +728,8 @@ main(int argc, char **argv)
         return cmd_hold(argv + 2);
     if (argc >= 6 && strcmp(argv[1], "idle") == 0)
         return cmd_idle(argv + 2);
+    if (argc >= 4 && strcmp(argv[1], "quirks") == 0)
+        return cmd_quirks(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "sdrcache") == 0)
         return cmd_sdrcache(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "tamper") == 0)
