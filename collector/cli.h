@@ -74,5 +74,6 @@ int cmd_fru(int argc, char **argv);
 int cmd_chassis(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 int cmd_dcmi(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 #endif

@@ -47,6 +47,11 @@
  *   10 confidentiality; bits 5:0 algorithm number. Tag 11 only starts a
  *   record (0xC0/0xC1). A record has one authentication byte first, then
  *   any number of integrity and confidentiality bytes.
+ *   Written by the BMC side (ipmi_encode_cipher_records) as one standard
+ *   record per suite: 0xC0, ID, auth, 0x40 | integrity, 0x80 | conf.
+ *
+ * BMC-side auth caps response (ipmi_encode_authcap), an RMCP+-only channel:
+ *   <channel> 81 <0x20 if K_g set | 0x04> 02 00 00 00 00
  *
  * Pure codecs: no I/O, no state, no logging. Reads go through common/buf.
  */
@@ -54,6 +59,7 @@
 
 #include "buf.h"
 #include "ic_err.h"
+#include "rakp.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +74,11 @@
 #define ALG_TAG_MASK   0xC0
 #define ALG_TAG_AUTH   0x00
 #define ALG_TAG_RECORD 0xC0
+#define ALG_TAG_INTEG  0x40
+#define ALG_TAG_CONF   0x80
+#define CONF_XRC4_128  0x02 /* Table 13-19; never implemented here */
+#define CONF_XRC4_40   0x03
+#define AUTHCAP_LEN    8
 
 static const struct {
     int priv;
@@ -279,4 +290,81 @@ ipmi_parse_cipher_records(const uint8_t *p, size_t len, struct ipmi_suite_list *
 fail:
     memset(out, 0, sizeof(*out));
     return IC_EPROTO;
+}
+
+/*
+ * The xRC4 suites of Table 22-19 are their AES sibling with another
+ * confidentiality algorithm: rakp_suite() knows the sibling only.
+ */
+static const struct {
+    uint8_t id, sibling, conf;
+} xrc4_suites[] = {
+    {4, 3, CONF_XRC4_128},   {5, 3, CONF_XRC4_40},    {9, 8, CONF_XRC4_128},
+    {10, 8, CONF_XRC4_40},   {13, 12, CONF_XRC4_128}, {14, 12, CONF_XRC4_40},
+    {18, 17, CONF_XRC4_128}, {19, 17, CONF_XRC4_40},
+};
+
+/* Algorithms of a standard suite id; 0, or -1 if the id is not in Table 22-19. */
+static int
+suite_algs(uint8_t id, uint8_t *auth, uint8_t *integ, uint8_t *conf)
+{
+    const struct ipmi_suite *s = rakp_suite(id);
+    if (s) {
+        *auth = (uint8_t)s->auth;
+        *integ = (uint8_t)s->integ;
+        *conf = (uint8_t)s->conf;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(xrc4_suites) / sizeof(xrc4_suites[0]); i++) {
+        if (xrc4_suites[i].id != id)
+            continue;
+        s = rakp_suite(xrc4_suites[i].sibling);
+        if (!s)
+            return -1;
+        *auth = (uint8_t)s->auth;
+        *integ = (uint8_t)s->integ;
+        *conf = xrc4_suites[i].conf;
+        return 0;
+    }
+    return -1;
+}
+
+int
+ipmi_encode_cipher_records(const uint8_t *ids, size_t n, struct buf_wr *w)
+{
+    uint8_t auth, integ, conf;
+    if (n > IPMI_MAX_SUITES || (n && !ids))
+        return IC_EINVAL;
+    /* Check every id first, so a refused list writes nothing. */
+    for (size_t i = 0; i < n; i++)
+        if (suite_algs(ids[i], &auth, &integ, &conf) != 0)
+            return IC_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        (void)suite_algs(ids[i], &auth, &integ, &conf);
+        buf_put_u8(w, SUITE_REC_STD);
+        buf_put_u8(w, ids[i]);
+        buf_put_u8(w, (uint8_t)(ALG_TAG_AUTH | (auth & 0x3F)));
+        buf_put_u8(w, (uint8_t)(ALG_TAG_INTEG | (integ & 0x3F)));
+        buf_put_u8(w, (uint8_t)(ALG_TAG_CONF | (conf & 0x3F)));
+    }
+    return buf_wr_err(w);
+}
+
+int
+ipmi_encode_authcap(uint8_t channel, int kg_set, struct buf_wr *w)
+{
+    if (channel > 0x0F)
+        return IC_EINVAL;
+    uint8_t out[AUTHCAP_LEN] = {
+        channel,
+        0x80 | 0x01,                              /* extended data; 1.5 auth type "none" only */
+        (uint8_t)((kg_set ? 0x20 : 0x00) | 0x04), /* K_g status; non-null user names */
+        0x02,                                     /* IPMI v2.0 connections only */
+        0x00,
+        0x00,
+        0x00, /* OEM IANA */
+        0x00, /* OEM auxiliary data */
+    };
+    buf_put_bytes(w, out, sizeof(out));
+    return buf_wr_err(w);
 }

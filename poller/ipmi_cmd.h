@@ -4,6 +4,8 @@
  * session core uses: Get Channel Authentication Capabilities, Get Channel
  * Cipher Suites, Get Device ID, Get System/Device GUID, Set Session Privilege
  * Level. Input is the response data after the completion code. Pure codecs.
+ * Two encoders serve the BMC side (the simulator): the auth caps response and
+ * the cipher suite record list.
  */
 #ifndef IC_IPMI_CMD_H
 #define IC_IPMI_CMD_H
@@ -54,5 +56,28 @@ struct ipmi_suite_list {
  * (standard 0xC0 and OEM 0xC1 records). Returns 0 or IC_EPROTO.
  */
 int ipmi_parse_cipher_records(const uint8_t *p, size_t len, struct ipmi_suite_list *out);
+
+struct buf_wr;
+
+/*
+ * BMC side. Writes the standard cipher suite records (0xC0, id, auth,
+ * 0x40 | integ, 0x80 | conf) of the n suite ids, concatenated: the record
+ * data a BMC answering Get Channel Cipher Suites slices into 16-byte chunks.
+ * Algorithms come from rakp_suite(); the xRC4 suites (4, 5, 9, 10, 13, 14,
+ * 18, 19), which the client never uses, are written as their Table 22-19
+ * entries so a simulator can advertise what real BMCs do. Returns 0,
+ * IC_EINVAL (an id outside Table 22-19, n > IPMI_MAX_SUITES, ids NULL with
+ * n > 0; nothing written then) or IC_ETOOBIG.
+ */
+int ipmi_encode_cipher_records(const uint8_t *ids, size_t n, struct buf_wr *w);
+
+/*
+ * BMC side. Writes the 8-byte Get Channel Authentication Capabilities
+ * response data of an RMCP+-only channel: channel (bits 3:0), extended data
+ * present with no IPMI 1.5 auth type but "none", K_g bit from kg_set,
+ * non-null user names only, IPMI v2.0 (not v1.5), no OEM data. Returns 0,
+ * IC_EINVAL (channel > 15) or IC_ETOOBIG.
+ */
+int ipmi_encode_authcap(uint8_t channel, int kg_set, struct buf_wr *w);
 
 #endif

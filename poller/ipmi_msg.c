@@ -28,6 +28,12 @@
  * 8-bit sum of the covered bytes, so that covered bytes + checksum sum to 0
  * modulo 256. `20 18` -> `c8`.
  *
+ * Both directions use these layouts: the client encodes requests
+ * (ipmi_msg_encode_req) and decodes responses (ipmi_msg_decode_resp); the
+ * simulator decodes requests (ipmi_msg_decode_req: any addresses and LUNs,
+ * netFn even) and answers with ipmi_msg_encode_resp, which copies the
+ * request's addresses swapped, its LUNs, rqSeq and cmd.
+ *
  * Pure codec: no I/O, no state, no logging. Reads go through common/buf.
  */
 #include "ipmi_msg.h"
@@ -38,6 +44,7 @@
 #include <string.h>
 
 #define IPMI_RESP_OVERHEAD 8 /* rqAddr netFn chk1 rsAddr rqSeq cmd cc chk2 */
+#define IPMI_REQ_OVERHEAD  7 /* rsAddr netFn chk1 rqAddr rqSeq cmd chk2 */
 
 uint8_t
 ipmi_checksum(const uint8_t *p, size_t n)
@@ -110,6 +117,65 @@ ipmi_msg_decode_resp(const uint8_t *p, size_t len, struct ipmi_msg_resp *rs)
     rs->data = dlen ? data : NULL;
     rs->len = dlen;
     return 0;
+}
+
+int
+ipmi_msg_decode_req(const uint8_t *p, size_t len, struct ipmi_msg_req *rq)
+{
+    struct buf_rd r;
+    memset(rq, 0, sizeof(*rq));
+    if (len < IPMI_REQ_OVERHEAD || len > IPMI_REQ_OVERHEAD + IPMI_MAX_DATA)
+        return IC_EPROTO;
+    buf_rd_init(&r, p, len);
+    /* Both blocks include their checksum, so each must sum to zero. */
+    const uint8_t *blk1 = buf_get_span(&r, 3);
+    const uint8_t *blk2 = buf_get_span(&r, len - 3);
+    if (!blk1 || !blk2 || ipmi_checksum(blk1, 3) != 0 || ipmi_checksum(blk2, len - 3) != 0)
+        return IC_EPROTO;
+
+    buf_rd_init(&r, p, len);
+    uint8_t rs_addr = buf_get_u8(&r);
+    uint8_t nf = buf_get_u8(&r);
+    buf_skip(&r, 1); /* checksum 1, verified above */
+    uint8_t rq_addr = buf_get_u8(&r);
+    uint8_t seq = buf_get_u8(&r);
+    uint8_t cmd = buf_get_u8(&r);
+    size_t dlen = len - IPMI_REQ_OVERHEAD;
+    const uint8_t *data = buf_get_span(&r, dlen);
+    buf_skip(&r, 1); /* checksum 2 */
+    /* An odd netFn is a response: not something a console sends. */
+    if (buf_rd_err(&r) || buf_rd_left(&r) != 0 || ((nf >> 2) & 1))
+        return IC_EPROTO;
+
+    rq->rs_addr = rs_addr;
+    rq->netfn = (uint8_t)(nf >> 2);
+    rq->rs_lun = nf & 3;
+    rq->rq_addr = rq_addr;
+    rq->rq_seq = (uint8_t)(seq >> 2);
+    rq->rq_lun = seq & 3;
+    rq->cmd = cmd;
+    rq->data = dlen ? data : NULL;
+    rq->len = dlen;
+    return 0;
+}
+
+int
+ipmi_msg_encode_resp(const struct ipmi_msg_req *rq, uint8_t cc, const uint8_t *data, size_t len,
+                     struct buf_wr *w)
+{
+    if (rq->netfn > 0x3F || rq->rs_lun > 3 || rq->rq_lun > 3 || rq->rq_seq > 0x3F ||
+        len > IPMI_MAX_DATA || (len && !data))
+        return IC_EINVAL;
+    uint8_t hdr[2] = {rq->rq_addr, (uint8_t)((rq->netfn | 1) << 2 | rq->rq_lun)};
+    uint8_t body[4] = {rq->rs_addr, (uint8_t)(rq->rq_seq << 2 | rq->rs_lun), rq->cmd, cc};
+    /* Checksum 2 covers body and data: the negated sum of both parts. */
+    uint8_t chk2 = (uint8_t)(ipmi_checksum(body, sizeof(body)) + ipmi_checksum(data, len));
+    buf_put_bytes(w, hdr, sizeof(hdr));
+    buf_put_u8(w, ipmi_checksum(hdr, sizeof(hdr)));
+    buf_put_bytes(w, body, sizeof(body));
+    buf_put_bytes(w, data, len);
+    buf_put_u8(w, chk2);
+    return buf_wr_err(w);
 }
 
 /* Table 5-2, generic completion codes 0xC0-0xD6, as short operator-readable text. */

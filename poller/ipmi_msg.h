@@ -2,7 +2,9 @@
 /*
  * ipmi_msg.h - the IPMI LAN message inside a payload (IPMI v2.0 Figure
  * 13-4): rsAddr, netFn/LUN, checksum, rqAddr, rqSeq/LUN, cmd, data,
- * checksum; and the completion code table. Pure codec.
+ * checksum; and the completion code table. Pure codec, both sides: the
+ * client encodes requests and decodes responses, the simulator decodes
+ * requests and encodes responses.
  */
 #ifndef IC_IPMI_MSG_H
 #define IC_IPMI_MSG_H
@@ -44,5 +46,34 @@ struct ipmi_msg_resp {
  * Returns 0 or IC_EPROTO.
  */
 int ipmi_msg_decode_resp(const uint8_t *p, size_t len, struct ipmi_msg_resp *rs);
+
+/* A decoded request (BMC side); data points into the caller's buffer. */
+struct ipmi_msg_req {
+    uint8_t rs_addr;
+    uint8_t netfn; /* even */
+    uint8_t rs_lun;
+    uint8_t rq_addr;
+    uint8_t rq_seq;
+    uint8_t rq_lun;
+    uint8_t cmd;
+    const uint8_t *data; /* NULL when len is 0 */
+    size_t len;
+};
+
+/*
+ * Decodes a request message: 7 to 7 + IPMI_MAX_DATA bytes, both checksums
+ * valid, netFn even. Addresses are not checked (the caller decides whether
+ * the message is for it). Returns 0 or IC_EPROTO.
+ */
+int ipmi_msg_decode_req(const uint8_t *p, size_t len, struct ipmi_msg_req *rq);
+
+/*
+ * Writes the response to rq: rqAddr and rsAddr swapped, netFn | 1, the same
+ * rqSeq, LUNs and cmd, then cc and len data bytes. Returns 0, IC_EINVAL
+ * (a field of rq out of range, len > IPMI_MAX_DATA, data NULL with len > 0)
+ * or IC_ETOOBIG.
+ */
+int ipmi_msg_encode_resp(const struct ipmi_msg_req *rq, uint8_t cc, const uint8_t *data, size_t len,
+                         struct buf_wr *w);
 
 #endif

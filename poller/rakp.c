@@ -16,7 +16,8 @@
  * Open Session Response (0x11), 36 bytes on success, §13.18:
  *   0 tag | 1 status | 2 max privilege (3:0) | 3 reserved | 4-7 SIDm |
  *   8-11 managed system session ID (SIDc) | 12-19 / 20-27 / 28-35 the three
- *   algorithm payloads as above. An error reply may stop after byte 1.
+ *   algorithm payloads as above. An error reply may stop after byte 1; the
+ *   one we write is 8 bytes: tag | status | max privilege 0 | reserved | SIDm.
  *
  * RAKP 1 (0x12), 28 + ULen bytes, §13.20:
  *   0 tag | 1-3 reserved | 4-7 SIDc | 8-23 Rm | 24 role | 25-26 reserved |
@@ -25,12 +26,23 @@
  * RAKP 2 (0x13), 40 + hash length, §13.21:
  *   0 tag | 1 status | 2-3 reserved | 4-7 SIDm | 8-23 Rc | 24-39 GUIDc |
  *   40.. key exchange auth code (20 SHA1, 16 MD5, 32 SHA256, 0 none)
+ *   An error reply we write stops after SIDm (8 bytes).
  *
  * RAKP 3 (0x14), §13.22:
  *   0 tag | 1 status | 2-3 reserved | 4-7 SIDc | 8.. auth code (status 0 only)
+ *   Read with a non-zero status: the 8-byte head is required, a code after
+ *   it (if the console sent one anyway) must be exactly the hash length and
+ *   is not kept.
  *
  * RAKP 4 (0x15), §13.23:
  *   0 tag | 1 status | 2-3 reserved | 4-7 SIDm | 8.. ICV (12 SHA1, 16 MD5/SHA256)
+ *   An error reply we write stops after SIDm (8 bytes).
+ *
+ * Both directions live here: the client encodes the Open Session Request,
+ * RAKP 1 and 3 and decodes the rest; the simulator (BMC side) does the
+ * opposite with the same layouts. Encoders write exactly the layouts above;
+ * decoders of console messages (request, RAKP 1, RAKP 3) take exact lengths
+ * only and ignore reserved bytes.
  *
  * What the HMACs cover (reference §2.7; session IDs as 4 LE bytes, role =
  * RAKP 1 byte 24 as sent, including the name-only bit):
@@ -428,4 +440,151 @@ rakp_rakp4_icv(const struct rakp_ctx *c, const struct rakp_keys *k, uint8_t *out
     *outlen = want;
     crypto_cleanse(full, sizeof(full));
     return 0;
+}
+
+/* ---- BMC side: decode what a console sends, encode the replies ---------- */
+
+int
+rakp_decode_open_req(const uint8_t *p, size_t len, struct rakp_open_req *rq)
+{
+    struct buf_rd r;
+    int bad = 0;
+
+    memset(rq, 0, sizeof(*rq));
+    if (len != OPEN_REQ_LEN)
+        return IC_EPROTO;
+    buf_rd_init(&r, p, len);
+    rq->tag = buf_get_u8(&r);
+    rq->priv = buf_get_u8(&r) & 0x0F;
+    buf_skip(&r, 2);
+    rq->console_sid = buf_get_le32(&r);
+    rq->auth = get_alg(&r, 0, &bad);
+    rq->integ = get_alg(&r, 1, &bad);
+    rq->conf = get_alg(&r, 2, &bad);
+    if (buf_rd_err(&r) || bad || buf_rd_left(&r) != 0) {
+        memset(rq, 0, sizeof(*rq));
+        return IC_EPROTO;
+    }
+    return 0;
+}
+
+int
+rakp_encode_open_resp(const struct rakp_open_resp *rs, struct buf_wr *w)
+{
+    buf_put_u8(w, rs->tag);
+    buf_put_u8(w, rs->status);
+    if (rs->status != RAKP_ST_OK) {
+        /* Error form: no privilege, no BMC session, no algorithms. */
+        buf_put_u8(w, 0);
+        buf_put_u8(w, 0);
+        buf_put_le32(w, rs->console_sid);
+        return buf_wr_err(w);
+    }
+    buf_put_u8(w, rs->max_priv & 0x0F);
+    buf_put_u8(w, 0);
+    buf_put_le32(w, rs->console_sid);
+    buf_put_le32(w, rs->bmc_sid);
+    put_alg(w, 0, rs->auth);
+    put_alg(w, 1, rs->integ);
+    put_alg(w, 2, rs->conf);
+    return buf_wr_err(w);
+}
+
+int
+rakp_decode_rakp1(const uint8_t *p, size_t len, struct rakp1 *m)
+{
+    struct buf_rd r;
+
+    memset(m, 0, sizeof(*m));
+    buf_rd_init(&r, p, len);
+    m->tag = buf_get_u8(&r);
+    buf_skip(&r, 3);
+    m->bmc_sid = buf_get_le32(&r);
+    buf_get_bytes(&r, m->rm, sizeof(m->rm));
+    m->role = buf_get_u8(&r); /* kept whole: it is hashed as sent */
+    buf_skip(&r, 2);
+    m->ulen = buf_get_u8(&r);
+    /* The name is exactly ULen bytes, and ULen is at most 16. */
+    if (buf_rd_err(&r) || m->ulen > RAKP_MAX_USER || buf_rd_left(&r) != m->ulen)
+        goto fail;
+    buf_get_bytes(&r, m->user, m->ulen);
+    if (buf_rd_err(&r))
+        goto fail;
+    return 0;
+fail:
+    memset(m, 0, sizeof(*m));
+    return IC_EPROTO;
+}
+
+/* Head of RAKP 2 and 4 as the BMC writes them: tag, status, reserved, SIDm. */
+static void
+put_head(struct buf_wr *w, uint8_t tag, uint8_t status, uint32_t sid)
+{
+    buf_put_u8(w, tag);
+    buf_put_u8(w, status);
+    buf_put_le16(w, 0);
+    buf_put_le32(w, sid);
+}
+
+int
+rakp_encode_rakp2(const struct rakp2 *m, struct buf_wr *w)
+{
+    if (m->kexlen > sizeof(m->kex))
+        return IC_EINVAL;
+    put_head(w, m->tag, m->status, m->console_sid);
+    /* An error reply stops after the session ID: no Rc, no GUID, no HMAC. */
+    if (m->status != RAKP_ST_OK)
+        return buf_wr_err(w);
+    buf_put_bytes(w, m->rc, sizeof(m->rc));
+    buf_put_bytes(w, m->guid, sizeof(m->guid));
+    buf_put_bytes(w, m->kex, m->kexlen);
+    return buf_wr_err(w);
+}
+
+int
+rakp_decode_rakp3(const uint8_t *p, size_t len, enum ipmi_auth_alg auth, struct rakp3 *m)
+{
+    size_t klen = crypto_auth_len(auth);
+    struct buf_rd r;
+
+    memset(m, 0, sizeof(*m));
+    if (klen == 0 && auth != IPMI_AUTH_RAKP_NONE)
+        return IC_EINVAL;
+    buf_rd_init(&r, p, len);
+    m->tag = buf_get_u8(&r);
+    m->status = buf_get_u8(&r);
+    buf_skip(&r, 2);
+    m->bmc_sid = buf_get_le32(&r);
+    if (buf_rd_err(&r))
+        goto fail;
+    size_t left = buf_rd_left(&r);
+    if (m->status != RAKP_ST_OK) {
+        /* A failure carries no code; one sent anyway must still fit the hash, and is dropped. */
+        if (left != 0 && left != klen)
+            goto fail;
+        return 0;
+    }
+    /* Exactly the hash length: a longer code is refused, not trimmed. */
+    if (left != klen)
+        goto fail;
+    buf_get_bytes(&r, m->kex, klen);
+    m->kexlen = klen;
+    if (buf_rd_err(&r))
+        goto fail;
+    return 0;
+fail:
+    memset(m, 0, sizeof(*m));
+    return IC_EPROTO;
+}
+
+int
+rakp_encode_rakp4(const struct rakp4 *m, struct buf_wr *w)
+{
+    if (m->icvlen > sizeof(m->icv))
+        return IC_EINVAL;
+    put_head(w, m->tag, m->status, m->console_sid);
+    /* A failure carries no ICV. */
+    if (m->status == RAKP_ST_OK)
+        buf_put_bytes(w, m->icv, m->icvlen);
+    return buf_wr_err(w);
 }

@@ -5,7 +5,10 @@
  * key derivation (SIK, K1, K2). Pure codecs and pure computations: no I/O.
  *
  * The messages here are payloads (payload types 0x10-0x15); the RMCP+
- * framing around them is rmcpplus.h's job.
+ * framing around them is rmcpplus.h's job. Every message has both codecs:
+ * the client encodes what a console sends and decodes what a BMC answers,
+ * the built-in simulator does the opposite; the HMAC and key functions at
+ * the end serve both sides unchanged.
  */
 #ifndef IC_RAKP_H
 #define IC_RAKP_H
@@ -145,6 +148,33 @@ int rakp_encode_rakp1(const struct rakp1 *m, struct buf_wr *w);
 int rakp_decode_rakp2(const uint8_t *p, size_t len, enum ipmi_auth_alg auth, struct rakp2 *m);
 int rakp_encode_rakp3(const struct rakp3 *m, struct buf_wr *w);
 int rakp_decode_rakp4(const uint8_t *p, size_t len, enum ipmi_auth_alg auth, struct rakp4 *m);
+
+/*
+ * BMC side (the simulator): decoders of what a console sends and encoders of
+ * the replies. Decoders return 0 or IC_EPROTO and leave the struct zeroed on
+ * failure; encoders return 0, IC_EINVAL (a code longer than CRYPTO_MAX_MD) or
+ * the writer's IC_ETOOBIG.
+ */
+/* Exactly 32 bytes; each algorithm payload must have its type (0/1/2) and length 8. */
+int rakp_decode_open_req(const uint8_t *p, size_t len, struct rakp_open_req *rq);
+/*
+ * 36 bytes with status 0; with any other status the 8-byte error form (tag,
+ * status, max privilege 0, reserved, console SID), without bmc_sid or algorithms.
+ */
+int rakp_encode_open_resp(const struct rakp_open_resp *rs, struct buf_wr *w);
+/* Exactly 28 + ULen bytes with ULen <= RAKP_MAX_USER; role is kept whole. */
+int rakp_decode_rakp1(const uint8_t *p, size_t len, struct rakp1 *m);
+/* 40 + kexlen bytes with status 0; 8 bytes (tag, status, reserved, console SID) otherwise. */
+int rakp_encode_rakp2(const struct rakp2 *m, struct buf_wr *w);
+/*
+ * Decodes RAKP 3: at least the 8-byte head. With status 0 the code is exactly
+ * the hash length of auth. With a non-zero status the code may be absent; if
+ * present it must be exactly that long and is not kept (kexlen 0). An auth
+ * this client does not know is IC_EINVAL.
+ */
+int rakp_decode_rakp3(const uint8_t *p, size_t len, enum ipmi_auth_alg auth, struct rakp3 *m);
+/* 8 + icvlen bytes with status 0; 8 bytes, no ICV, otherwise. */
+int rakp_encode_rakp4(const struct rakp4 *m, struct buf_wr *w);
 
 /*
  * Everything the RAKP HMACs and the key derivation cover (reference §2.7).

@@ -23,6 +23,9 @@
  *  20  entities       bit 7: IPMI supported; bits 3:0: ASF version
  *  21  interactions   usually 0
  *  22  reserved       6 bytes
+ * The client writes the ping and reads the pong; the simulator reads the
+ * ping (exactly these 12 bytes) and writes the pong with OEM-defined 0,
+ * entities 0x81 (IPMI, ASF 1.0) and interactions 0.
  *
  * IPMI 1.5 session wrapper (IPMI v2.0 §13.6, Table 13-4), after the RMCP
  * header:
@@ -33,6 +36,8 @@
  *   9  message length 1 byte (25 with an AuthCode)
  *  10  IPMI message   (ipmi_msg.c)
  *      legacy pad     one 0x00 byte that some 1.5 stacks append
+ * The same wrapper carries the probe in both directions (the simulator
+ * decodes the request and encodes its reply with these two functions).
  *
  * Pure codecs: no I/O, no state, no logging. Every read goes through
  * common/buf; malformed input is IC_EPROTO.
@@ -53,6 +58,8 @@
 #define ASF_TYPE_PONG     0x40
 #define ASF_PONG_DATA_LEN 16
 #define RMCP_V15_MAX_MSG  255 /* the length field is one byte */
+/* Pong supported entities: IPMI supported (bit 7), ASF version 1. */
+#define ASF_PONG_ENTITIES 0x81
 
 /*
  * Reads the 4-byte RMCP header and returns its class, or IC_EPROTO for a
@@ -141,6 +148,45 @@ rmcp_decode_pong(const uint8_t *pkt, size_t len, struct rmcp_pong *pong)
         return IC_EPROTO;
     }
     return 0;
+}
+
+int
+rmcp_decode_ping(const uint8_t *pkt, size_t len, uint8_t *tag)
+{
+    struct buf_rd r;
+    *tag = 0;
+    buf_rd_init(&r, pkt, len);
+    if (read_hdr(&r) != RMCP_CLASS_ASF)
+        return IC_EPROTO;
+    uint32_t iana = buf_get_be32(&r);
+    uint8_t type = buf_get_u8(&r);
+    uint8_t t = buf_get_u8(&r);
+    buf_skip(&r, 1);
+    uint8_t dlen = buf_get_u8(&r);
+    /* A ping carries no data: nothing may follow its 12 bytes. */
+    if (buf_rd_err(&r) || iana != ASF_IANA || type != ASF_TYPE_PING || dlen != 0 ||
+        buf_rd_left(&r) != 0)
+        return IC_EPROTO;
+    *tag = t;
+    return 0;
+}
+
+int
+rmcp_encode_pong(uint8_t tag, struct buf_wr *w)
+{
+    put_hdr(w, RMCP_CLASS_ASF);
+    buf_put_be32(w, ASF_IANA);
+    buf_put_u8(w, ASF_TYPE_PONG);
+    buf_put_u8(w, tag);
+    buf_put_u8(w, 0x00);
+    buf_put_u8(w, ASF_PONG_DATA_LEN);
+    buf_put_be32(w, ASF_IANA);
+    buf_put_be32(w, 0); /* OEM-defined */
+    buf_put_u8(w, ASF_PONG_ENTITIES);
+    buf_put_u8(w, 0x00); /* supported interactions */
+    for (int i = 0; i < 6; i++)
+        buf_put_u8(w, 0x00); /* reserved */
+    return buf_wr_err(w);
 }
 
 int

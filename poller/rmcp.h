@@ -3,7 +3,8 @@
  * rmcp.h - RMCP framing (ASF/DMTF): the 4-byte RMCP header, the ASF
  * presence ping/pong, and the IPMI 1.5 session framing that is still needed
  * for the session-less Get Channel Authentication Capabilities probe.
- * Pure codecs: no I/O.
+ * Pure codecs: no I/O. The client writes pings and reads pongs; the
+ * simulator reads pings and writes pongs; both use the 1.5 wrapper.
  */
 #ifndef IC_RMCP_H
 #define IC_RMCP_H
@@ -46,6 +47,19 @@ struct rmcp_pong {
 int rmcp_encode_ping(uint8_t tag, struct buf_wr *w);
 /* Decodes a presence pong (28 bytes). Returns 0 or IC_EPROTO. */
 int rmcp_decode_pong(const uint8_t *pkt, size_t len, struct rmcp_pong *pong);
+
+/*
+ * BMC side. Decodes a presence ping (exactly 12 bytes: RMCP header class ASF,
+ * IANA 4542, type 0x80, data length 0) and returns its tag, any value
+ * including 0xFF (ASF: "no response expected" - the caller's decision).
+ * Returns 0 or IC_EPROTO.
+ */
+int rmcp_decode_ping(const uint8_t *pkt, size_t len, uint8_t *tag);
+/*
+ * Writes the 28-byte presence pong echoing tag: IANA 4542, no OEM data,
+ * entities 0x81 (IPMI supported, ASF 1.0), no interactions.
+ */
+int rmcp_encode_pong(uint8_t tag, struct buf_wr *w);
 
 /*
  * Wraps an IPMI message in RMCP + IPMI 1.5 session framing with auth type

@@ -44,6 +44,12 @@ struct stab_off {
 
 /* ---- Table 42-3: sensor types ------------------------------------------- */
 
+/*
+ * Spelled as FreeIPMI's ipmimonitoring prints them, because that is what
+ * prometheus-community's ipmi_exporter puts in its "type" label: dashboards
+ * and alert rules written for it must keep matching.
+ */
+
 static const char *const sensor_types[] = {
     [0x00] = "Reserved",
     [0x01] = "Temperature",
@@ -51,14 +57,14 @@ static const char *const sensor_types[] = {
     [0x03] = "Current",
     [0x04] = "Fan",
     [0x05] = "Physical Security",
-    [0x06] = "Platform Security Violation",
+    [0x06] = "Platform Security Violation Attempt",
     [0x07] = "Processor",
     [0x08] = "Power Supply",
     [0x09] = "Power Unit",
     [0x0A] = "Cooling Device",
-    [0x0B] = "Other Units-based Sensor",
+    [0x0B] = "Other Units Based Sensor",
     [0x0C] = "Memory",
-    [0x0D] = "Drive Slot/Bay",
+    [0x0D] = "Drive Slot",
     [0x0E] = "POST Memory Resize",
     [0x0F] = "System Firmware Progress",
     [0x10] = "Event Logging Disabled",
@@ -68,13 +74,13 @@ static const char *const sensor_types[] = {
     [0x14] = "Button/Switch",
     [0x15] = "Module/Board",
     [0x16] = "Microcontroller/Coprocessor",
-    [0x17] = "Add-in Card",
+    [0x17] = "Add In Card",
     [0x18] = "Chassis",
     [0x19] = "Chip Set",
-    [0x1A] = "Other FRU",
+    [0x1A] = "Other Fru",
     [0x1B] = "Cable/Interconnect",
     [0x1C] = "Terminator",
-    [0x1D] = "System Boot/Restart Initiated",
+    [0x1D] = "System Boot Initiated",
     [0x1E] = "Boot Error",
     [0x1F] = "OS Boot",
     [0x20] = "OS Critical Stop",

@@ -7,6 +7,7 @@ usage: compare.py sensors OURS.json IPMITOOL_SENSOR_LIST.txt IPMI_SENSORS.txt
 Prints one "ok"/"FAIL" line per field and exits 1 on any difference.
 """
 import json
+import re
 import sys
 
 fails = 0
@@ -26,6 +27,16 @@ def fmt(v, digits):
     return "na" if v is None else f"{v:.{digits}f}"
 
 
+def lookup(ours, name):
+    """Our sensor by name. ipmitool and ipmi-sensors do not expand shared compact
+    records (they show the first sensor under the bare ID string); we do, with an
+    instance suffix: compare their line with our first instance."""
+    if name in ours:
+        return ours[name]
+    shared = [s for n, s in ours.items() if n.startswith(name) and 0 < len(n) - len(name) <= 3]
+    return min(shared, key=lambda s: s["number"]) if shared else None
+
+
 def sensors(ours_path, it_path, fi_path):
     ours = {s["name"]: s for s in json.load(open(ours_path))}
     state_map = {"ok": "ok", "nc": "warning", "cr": "critical", "nr": "non-recoverable", "na": None}
@@ -35,7 +46,7 @@ def sensors(ours_path, it_path, fi_path):
         if len(f) < 10:
             continue
         name = f[0]
-        s = ours.get(name)
+        s = lookup(ours, name)
         if s is None:
             check(f"sensor {name} present", True, False)
             continue
@@ -54,7 +65,7 @@ def sensors(ours_path, it_path, fi_path):
         f = [x.strip() for x in line.split("|")]
         if len(f) < 6 or f[0] == "ID":
             continue
-        s = ours.get(f[1])
+        s = lookup(ours, f[1])
         if s is None:
             check(f"ipmi-sensors {f[1]} present", True, False)
             continue
@@ -82,9 +93,15 @@ def sel(ours_path, it_path):
             check(f"SEL {rid} OEM type", True, e["record_type"] >= 0xC0)
             continue
         # id | date | time | type name | event | direction [| detail]
+        # "<sensor type> <name>": the type wording differs between the tools (we use
+        # FreeIPMI's, as ipmi_exporter does), so compare the name; ipmitool cannot
+        # resolve the numbers of shared compact records and prints "#0x64" instead.
         typ_name = f[3]
-        check(f"SEL {rid} sensor type and name", typ_name,
-              f'{e["sensor_type"]} {e["sensor"]}'.strip() if e["sensor"] else e["sensor_type"])
+        m = re.search(r"#0x([0-9a-f]+)$", typ_name)
+        if m:
+            check(f"SEL {rid} sensor number", int(m.group(1), 16), e["sensor_number"])
+        elif e["sensor"]:
+            check(f"SEL {rid} sensor name", True, typ_name.endswith(" " + e["sensor"]))
         check(f"SEL {rid} event", f[4].lower(), e["event"].lower())
         check(f"SEL {rid} direction", f[5].lower(), e["direction"])
         if len(f) > 6:

@@ -4,7 +4,9 @@
  * Fixtures: the reference's ipmi_sim replies (§2.2, §2.3, §4.2, §12) and
  * replies captured from bmcsim bmc001 with `ipmitool raw` (identity in
  * shared/bmcsim/README.md: firmware 2.47, manufacturer 32473, product
- * 0x0B5C, GUID 811b53ec-3ab0-5158-98d4-a6c3f14fc8bc).
+ * 0x0B5C, GUID 811b53ec-3ab0-5158-98d4-a6c3f14fc8bc). The BMC side: the
+ * cipher list of suites 0-14 re-encoded byte-exact and parsed back, the
+ * RMCP+-only auth caps response round-tripped through the client's decoder.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +16,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "ipmi_cmd.h"
 #include "ic_err.h"
+#include "rakp.h"
 
 /* §4.2: ipmi_sim Get Device ID. */
 static const uint8_t devid_sim[] = {0x00, 0x03, 0x09, 0x08, 0x02, 0x9f, 0x91, 0x12,
@@ -450,6 +454,140 @@ test_cipher_records_bad(void **state)
     }
 }
 
+/* ---- BMC side: cipher suite records and auth caps encoded ------------- */
+
+static void
+test_encode_cipher_records(void **state)
+{
+    (void)state;
+    uint8_t out[IPMI_MAX_SUITES * 5];
+    struct buf_wr w;
+    struct ipmi_suite_list l;
+
+    /* ipmi_sim's list (§2.3), suites 0-14: byte-exact, and parsed back. */
+    uint8_t ids[20];
+    for (uint8_t i = 0; i < 20; i++)
+        ids[i] = i;
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(ipmi_encode_cipher_records(ids, 15, &w), 0);
+    assert_int_equal(w.len, sizeof(suites_bmcsim));
+    assert_memory_equal(out, suites_bmcsim, sizeof(suites_bmcsim));
+    /* the 16-byte chunk of list index 1 is §2.3's example */
+    const uint8_t idx1[] = {0x03, 0x01, 0x41, 0x81, 0xc0, 0x04, 0x01, 0x41,
+                            0x82, 0xc0, 0x05, 0x01, 0x41, 0x83, 0xc0, 0x06};
+    assert_memory_equal(out + 16, idx1, sizeof(idx1));
+    uint8_t *q = dup_n(out, w.len);
+    assert_int_equal(ipmi_parse_cipher_records(q, w.len, &l), 0);
+    assert_int_equal(l.n, 15);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(l.ids[i], i);
+    free(q);
+
+    /* All of Table 22-19 (0-19); each record carries rakp_suite()'s algorithms. */
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(ipmi_encode_cipher_records(ids, 20, &w), 0);
+    assert_int_equal(w.len, 20 * 5);
+    assert_int_equal(ipmi_parse_cipher_records(out, w.len, &l), 0);
+    assert_int_equal(l.n, 20);
+    for (size_t i = 0; i < 20; i++) {
+        const uint8_t *r = out + 5 * i;
+        assert_int_equal(l.ids[i], i);
+        assert_int_equal(r[0], 0xc0);
+        assert_int_equal(r[1], i);
+        const struct ipmi_suite *s = rakp_suite((int)i);
+        if (s) {
+            assert_int_equal(r[2], s->auth);
+            assert_int_equal(r[3], 0x40 | s->integ);
+            assert_int_equal(r[4], 0x80 | s->conf);
+        } else {
+            /* xRC4: 128-bit for the even member of the pair after 3/8/12/17 */
+            assert_true(r[4] == 0x82 || r[4] == 0x83);
+        }
+    }
+    const uint8_t rc4[] = {0xc0, 0x12, 0x03, 0x44, 0x82, 0xc0, 0x13, 0x03, 0x44, 0x83};
+    assert_memory_equal(out + 18 * 5, rc4, sizeof(rc4));
+
+    /* The default order a simulator would offer: 17, 3. */
+    const uint8_t pref[] = {17, 3};
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(ipmi_encode_cipher_records(pref, 2, &w), 0);
+    const uint8_t pref_want[] = {0xc0, 0x11, 0x03, 0x44, 0x81, 0xc0, 0x03, 0x01, 0x41, 0x81};
+    assert_int_equal(w.len, sizeof(pref_want));
+    assert_memory_equal(out, pref_want, sizeof(pref_want));
+
+    /* Empty list; every id outside Table 22-19 refused before anything is written. */
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(ipmi_encode_cipher_records(NULL, 0, &w), 0);
+    assert_int_equal(w.len, 0);
+    for (unsigned id = 20; id <= 0xff; id++) {
+        const uint8_t bad[] = {3, (uint8_t)id};
+        assert_int_equal(ipmi_encode_cipher_records(bad, 2, &w), IC_EINVAL);
+        assert_int_equal(w.len, 0);
+    }
+    assert_int_equal(ipmi_encode_cipher_records(NULL, 1, &w), IC_EINVAL);
+    uint8_t many[IPMI_MAX_SUITES + 1];
+    memset(many, 3, sizeof(many));
+    assert_int_equal(ipmi_encode_cipher_records(many, sizeof(many), &w), IC_EINVAL);
+    assert_int_equal(w.len, 0);
+    /* 64 records: the most the parser takes. */
+    assert_int_equal(ipmi_encode_cipher_records(many, IPMI_MAX_SUITES, &w), 0);
+    assert_int_equal(ipmi_parse_cipher_records(out, w.len, &l), 0);
+    assert_int_equal(l.n, IPMI_MAX_SUITES);
+    /* No room. */
+    for (size_t cap = 0; cap < sizeof(suites_bmcsim); cap++) {
+        buf_wr_init(&w, out, cap);
+        assert_int_equal(ipmi_encode_cipher_records(ids, 15, &w), IC_ETOOBIG);
+    }
+}
+
+static void
+test_encode_authcap(void **state)
+{
+    (void)state;
+    uint8_t out[16];
+    struct buf_wr w;
+    struct ipmi_authcap ac;
+
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(ipmi_encode_authcap(1, 0, &w), 0);
+    const uint8_t want[] = {0x01, 0x81, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00};
+    assert_int_equal(w.len, sizeof(want));
+    assert_memory_equal(out, want, sizeof(want));
+
+    /* Round trip with the client's decoder, with and without K_g, every channel. */
+    for (uint8_t ch = 0; ch < 16; ch++) {
+        for (int kg = 0; kg < 2; kg++) {
+            buf_wr_init(&w, out, sizeof(out));
+            assert_int_equal(ipmi_encode_authcap(ch, kg ? 7 : 0, &w), 0);
+            assert_int_equal(w.len, 8);
+            uint8_t *q = dup_n(out, w.len);
+            assert_int_equal(ipmi_decode_authcap(q, w.len, &ac), 0);
+            free(q);
+            assert_int_equal(ac.channel, ch);
+            assert_int_equal(ac.v20_data, 1);
+            assert_int_equal(ac.auth_types, 0x01); /* none only */
+            assert_int_equal(ac.kg_set, kg);
+            assert_int_equal(ac.per_msg_auth_disabled, 0);
+            assert_int_equal(ac.user_auth_disabled, 0);
+            assert_int_equal(ac.nonnull_users, 1);
+            assert_int_equal(ac.null_users, 0);
+            assert_int_equal(ac.anonymous, 0);
+            assert_int_equal(ac.supports_v20, 1);
+            assert_int_equal(ac.supports_v15, 0);
+            assert_int_equal(ac.oem_iana, 0);
+            assert_int_equal(ac.oem_aux, 0);
+        }
+    }
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(ipmi_encode_authcap(0x10, 0, &w), IC_EINVAL);
+    assert_int_equal(ipmi_encode_authcap(0xff, 1, &w), IC_EINVAL);
+    assert_int_equal(w.len, 0);
+    for (size_t cap = 0; cap < 8; cap++) {
+        buf_wr_init(&w, out, cap);
+        assert_int_equal(ipmi_encode_authcap(1, 1, &w), IC_ETOOBIG);
+    }
+}
+
 int
 main(void)
 {
@@ -466,6 +604,8 @@ main(void)
         cmocka_unit_test(test_cipher_req),
         cmocka_unit_test(test_cipher_records),
         cmocka_unit_test(test_cipher_records_bad),
+        cmocka_unit_test(test_encode_cipher_records),
+        cmocka_unit_test(test_encode_authcap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,9 @@
 /*
  * test_rmcp.c - RMCP header classification, ASF ping/pong and IPMI 1.5
  * framing (poller/rmcp.c). Fixtures are captured bytes: the reference's
- * §1.2 / §12.2 capture (ipmitool <-> ipmi_sim) and bmcsim replies.
+ * §1.2 / §12.2 capture (ipmitool <-> ipmi_sim) and bmcsim replies. The BMC
+ * side: pings decoded, pongs rebuilt byte-exact, the 1.5 auth caps probe
+ * (#1) answered byte-exact (#2) through rmcp + ipmi_msg.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -357,6 +359,145 @@ test_v15_roundtrip(void **state)
     }
 }
 
+/* ---- BMC side: ping decoded, pong encoded, the 1.5 probe answered ------ */
+
+static void
+test_decode_ping(void **state)
+{
+    (void)state;
+    uint8_t tag = 0xAA, out[32];
+    struct buf_wr w;
+
+    uint8_t *q = dup_n(ping_cap, sizeof(ping_cap));
+    assert_int_equal(rmcp_decode_ping(q, sizeof(ping_cap), &tag), 0);
+    assert_int_equal(tag, 0x00);
+    free(q);
+
+    /* Round trip with the client's encoder, every tag it can send. */
+    for (unsigned t = 0; t < 0xFF; t++) {
+        buf_wr_init(&w, out, sizeof(out));
+        assert_int_equal(rmcp_encode_ping((uint8_t)t, &w), 0);
+        assert_int_equal(rmcp_decode_ping(out, w.len, &tag), 0);
+        assert_int_equal(tag, t);
+    }
+    /* Tag 0xFF is well-formed; whether to answer is the caller's choice. */
+    uint8_t m[sizeof(ping_cap) + 1];
+    memcpy(m, ping_cap, sizeof(ping_cap));
+    m[9] = 0xFF;
+    assert_int_equal(rmcp_decode_ping(m, sizeof(ping_cap), &tag), 0);
+    assert_int_equal(tag, 0xFF);
+}
+
+static void
+expect_bad_ping(const uint8_t *p, size_t n)
+{
+    uint8_t tag = 0xAA;
+    uint8_t *q = dup_n(p, n);
+    assert_int_equal(rmcp_decode_ping(q, n, &tag), IC_EPROTO);
+    assert_int_equal(tag, 0);
+    free(q);
+}
+
+static void
+test_decode_ping_bad(void **state)
+{
+    (void)state;
+    uint8_t tag;
+    assert_int_equal(rmcp_decode_ping(NULL, 0, &tag), IC_EPROTO);
+    for (size_t n = 0; n < sizeof(ping_cap); n++)
+        expect_bad_ping(ping_cap, n);
+    /* A trailing byte, with and without a data length that claims it. */
+    uint8_t m[sizeof(ping_cap) + 1];
+    memcpy(m, ping_cap, sizeof(ping_cap));
+    m[sizeof(ping_cap)] = 0;
+    expect_bad_ping(m, sizeof(m));
+    m[11] = 1;
+    expect_bad_ping(m, sizeof(m));
+    m[11] = 0xFF;
+    expect_bad_ping(m, sizeof(m));
+    expect_bad_ping(m, sizeof(ping_cap));
+    /* Version, ACK bit, class, IANA, message type. */
+    const struct {
+        size_t off;
+        uint8_t v;
+    } mut[] = {{0, 0x07}, {3, 0x86}, {3, 0x07}, {3, 0x08}, {4, 0x01},
+               {7, 0xbf}, {8, 0x40}, {8, 0x00}, {8, 0x81}};
+    for (size_t i = 0; i < sizeof(mut) / sizeof(mut[0]); i++) {
+        memcpy(m, ping_cap, sizeof(ping_cap));
+        m[mut[i].off] = mut[i].v;
+        expect_bad_ping(m, sizeof(ping_cap));
+    }
+    /* Neither a pong nor an IPMI datagram is a ping. */
+    expect_bad_ping(pong_cap, sizeof(pong_cap));
+    expect_bad_ping(pkt1, sizeof(pkt1));
+    expect_bad_ping(pkt3, sizeof(pkt3));
+}
+
+static void
+test_encode_pong(void **state)
+{
+    (void)state;
+    uint8_t out[32];
+    struct buf_wr w;
+    struct rmcp_pong pg;
+
+    /* Byte-exact: the §1.2 capture (tag 0) and bmcsim's tag-5 pong. */
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(rmcp_encode_pong(0x00, &w), 0);
+    assert_int_equal(w.len, sizeof(pong_cap));
+    assert_memory_equal(out, pong_cap, sizeof(pong_cap));
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(rmcp_encode_pong(0x05, &w), 0);
+    assert_int_equal(w.len, sizeof(pong_tag5));
+    assert_memory_equal(out, pong_tag5, sizeof(pong_tag5));
+
+    /* Round trip with the client's decoder, every tag. */
+    for (unsigned t = 0; t <= 0xFF; t++) {
+        buf_wr_init(&w, out, 28);
+        assert_int_equal(rmcp_encode_pong((uint8_t)t, &w), 0);
+        assert_int_equal(rmcp_classify(out, w.len), RMCP_KIND_ASF);
+        assert_int_equal(rmcp_decode_pong(out, w.len, &pg), 0);
+        assert_int_equal(pg.tag, t);
+        assert_int_equal(pg.iana, ASF_IANA);
+        assert_int_equal(pg.entities, 0x81);
+        assert_int_equal(pg.interactions, 0);
+    }
+    for (size_t cap = 0; cap < sizeof(pong_cap); cap++) {
+        buf_wr_init(&w, out, cap);
+        assert_int_equal(rmcp_encode_pong(0x01, &w), IC_ETOOBIG);
+    }
+}
+
+/* §12.2 #1 -> #2 as a BMC: unwrap, decode the request, answer, wrap. */
+static void
+test_v15_bmc_side(void **state)
+{
+    (void)state;
+    const uint8_t *msg;
+    size_t msglen;
+    struct ipmi_msg_req rq;
+    uint8_t resp[64], out[64];
+    struct buf_wr w;
+
+    uint8_t *q = dup_n(pkt1, sizeof(pkt1));
+    assert_int_equal(rmcp_classify(q, sizeof(pkt1)), RMCP_KIND_V15);
+    assert_int_equal(rmcp_decode_v15(q, sizeof(pkt1), &msg, &msglen), 0);
+    assert_int_equal(ipmi_msg_decode_req(msg, msglen, &rq), 0);
+    assert_int_equal(rq.netfn, IPMI_NETFN_APP);
+    assert_int_equal(rq.cmd, 0x38);
+    assert_int_equal(rq.len, 2);
+
+    const uint8_t ac[] = {0x01, 0x95, 0x04, 0x03, 0x00, 0x00, 0x00, 0x00};
+    buf_wr_init(&w, resp, sizeof(resp));
+    assert_int_equal(ipmi_msg_encode_resp(&rq, 0x00, ac, sizeof(ac), &w), 0);
+    size_t rlen = w.len;
+    buf_wr_init(&w, out, sizeof(out));
+    assert_int_equal(rmcp_encode_v15(resp, rlen, &w), 0);
+    assert_int_equal(w.len, sizeof(pkt2));
+    assert_memory_equal(out, pkt2, sizeof(pkt2));
+    free(q);
+}
+
 int
 main(void)
 {
@@ -365,7 +506,9 @@ main(void)
         cmocka_unit_test(test_encode_ping),     cmocka_unit_test(test_decode_pong),
         cmocka_unit_test(test_decode_pong_bad), cmocka_unit_test(test_encode_v15),
         cmocka_unit_test(test_decode_v15),      cmocka_unit_test(test_decode_v15_bad),
-        cmocka_unit_test(test_v15_roundtrip),
+        cmocka_unit_test(test_v15_roundtrip),   cmocka_unit_test(test_decode_ping),
+        cmocka_unit_test(test_decode_ping_bad), cmocka_unit_test(test_encode_pong),
+        cmocka_unit_test(test_v15_bmc_side),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
