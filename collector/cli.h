@@ -75,5 +75,6 @@ int cmd_chassis(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 int cmd_dcmi(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_simctl(int argc, char **argv);
 
 #endif

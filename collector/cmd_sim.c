@@ -15,16 +15,23 @@
 
 static const char sim_usage[] =
     "ipmi-collector sim --bmcs N [--listen HOST:PORT | --addr-base A.B.C.D [--port PORT]]\n"
-    "                   [--inventory FILE] [--seed N] [--timeout SECONDS] [--allow-suite0]";
+    "                   [--inventory FILE] [--control HOST:PORT] [--fleet FILE.yml] [--seed N]\n"
+    "                   [--timeout SECONDS] [--no-drift]\n"
+    "                   [--allow-suite0]";
 
 static const char sim_help[] =
     "Simulated BMCs in one process, each on its own UDP socket: BMC k on PORT+k-1 of HOST\n"
     "(--listen, default 127.0.0.1:9001), or on PORT (default 623) of the k-th address from\n"
     "--addr-base (127.0.0.0/8 needs no set-up on Linux; port 623 needs root).\n"
-    "Users: admin/admin-secret (ADMINISTRATOR), operator/operator-password-20 (OPERATOR),\n"
-    "monitor/monitor-ro (USER), olduser (disabled). Cipher suites 17, 3, 16, 2, 15, 1;\n"
+    "Built-in users: admin/admin-secret (ADMINISTRATOR), operator/operator-password-20\n"
+    "(OPERATOR), monitor/monitor-ro (USER), olduser (disabled). Cipher suites 17, 3, 16, 2,\n"
+    "15, 1. --fleet FILE (YAML, see config/sim-fleet.yml) changes users, suites, identity,\n"
+    "sensor values and thresholds and FRU text; --seed and --timeout win over it;\n"
     "suite 0 only with --allow-suite0. Sessions idle longer than --timeout (60 s) close.\n"
-    "--inventory FILE is written (name address port user) once every socket is bound.\n"
+    "--inventory FILE is written (name address port user password) once every socket is bound.\n"
+    "--control HOST:PORT serves an HTTP/JSON control API (sensor values, SEL events, power,\n"
+    "pause/resume/reboot, loss/latency/hostile faults): see `ipmi-collector simctl --help`.\n"
+    "Values drift slowly inside their thresholds; --no-drift freezes them.\n"
     "Stops on SIGINT or SIGTERM.\n";
 
 static int
@@ -54,11 +61,15 @@ cmd_sim(int argc, char **argv)
                                          {"seed", required_argument, NULL, 's'},
                                          {"timeout", required_argument, NULL, 't'},
                                          {"allow-suite0", no_argument, NULL, '0'},
+                                         {"control", required_argument, NULL, 'c'},
+                                         {"fleet", required_argument, NULL, 'f'},
+                                         {"no-drift", no_argument, NULL, 'D'},
                                          {"verbose", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct sim_fleet_opts o = {.n = 0};
-    char host[64], err[512];
+    char host[64], err[512], chost[64] = "";
+    uint16_t cport = 0;
     int ch;
     unsigned long v;
     char *end;
@@ -91,15 +102,27 @@ cmd_sim(int argc, char **argv)
             break;
         case 's':
             o.seed = (uint32_t)strtoul(optarg, NULL, 0);
+            o.seed_given = 1;
+            break;
+        case 'f':
+            o.fleet_file = optarg;
+            break;
+        case 'D':
+            o.no_drift = 1;
             break;
         case 't':
             v = strtoul(optarg, &end, 10);
             if (*end || v == 0 || v > 3600)
                 goto usage;
             o.timeout_ms = (unsigned)v * 1000;
+            o.timeout_given = 1;
             break;
         case '0':
             o.allow_suite0 = 1;
+            break;
+        case 'c':
+            if (parse_hostport(optarg, chost, sizeof(chost), &cport) != 0)
+                goto usage;
             break;
         case 'v':
             log_set_level(LOG_LVL_INFO);
@@ -120,6 +143,13 @@ cmd_sim(int argc, char **argv)
         fprintf(stderr, "ipmi-collector: sim: %s\n", err);
         return cli_exit_code(rc);
     }
+    if (cport && (rc = sim_fleet_control(f, chost, cport, err, sizeof(err))) != 0) {
+        fprintf(stderr, "ipmi-collector: sim: %s\n", err);
+        sim_fleet_free(f);
+        return cli_exit_code(rc);
+    }
+    if (cport)
+        fprintf(stderr, "ipmi-collector: sim: control endpoint on http://%s:%u/\n", chost, cport);
     fprintf(stderr, "ipmi-collector: sim: %u BMCs ready%s%s\n", o.n,
             o.inventory ? "; inventory in " : "", o.inventory ? o.inventory : "");
     rc = sim_fleet_run(f);

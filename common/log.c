@@ -33,6 +33,8 @@ log_level_parse(const char *s)
     return -1;
 }
 
+static void vlog(enum log_level lvl, const char *fmt, va_list ap) IC_PRINTF(2, 0);
+
 static void
 vlog(enum log_level lvl, const char *fmt, va_list ap)
 {

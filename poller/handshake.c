@@ -71,6 +71,7 @@ hs_fail(struct ipmi_session *s, int err, const char *fmt, ...)
 static void
 step_sent(struct ipmi_session *s)
 {
+    s->bad_proof = 0;
     s->hs_tries++;
     s->hs_deadline = sess_now(s) + sess_try_timeout(s, s->hs_tries);
     sess_rearm(s);
@@ -298,6 +299,21 @@ hs_timeout(struct ipmi_session *s)
         break;
     case SS_RAKP2:
     case SS_RAKP4:
+        if (s->bad_proof) {
+            /* Nothing valid came before the deadline: the mismatch was the answer. */
+            if (s->state == SS_RAKP2) {
+                send_rakp3(s, RAKP_ST_INVALID_ICV, NULL, 0);
+                hs_fail(s, IC_EAUTH,
+                        "authentication failed for user %s: the BMC's RAKP 2 proof does not "
+                        "match our password (wrong password?)",
+                        s->user);
+            } else {
+                hs_fail(s, IC_EAUTH,
+                        "authentication failed: RAKP 4 integrity check does not match; the "
+                        "password was right, so the BMC key (K_g) is wrong or missing");
+            }
+            return;
+        }
         if (++s->hs_restarts <= s->retries) {
             s->hs_tries = 0;
             send_open(s); /* restart the exchange: a new console SID and tag */
@@ -532,11 +548,13 @@ recv_rakp2(struct ipmi_session *s, const uint8_t *p, size_t len)
     if (none ? m.kexlen != 0
              : (rakp_rakp2_code(&s->rk, pw, pwlen, want, &wlen) != 0 || wlen != m.kexlen ||
                 !crypto_memeq(want, m.kex, wlen))) {
-        send_rakp3(s, RAKP_ST_INVALID_ICV, NULL, 0);
-        hs_fail(s, IC_EAUTH,
-                "authentication failed for user %s: the BMC's RAKP 2 proof does not match our "
-                "password (wrong password?)",
-                s->user);
+        /*
+         * A wrong password, or a forged RAKP 2 (nothing protects it but this
+         * code): keep listening until the step's deadline, so that one
+         * injected packet cannot break the login; hs_timeout() reports it.
+         */
+        s->bad_proof = 1;
+        s->st.drops[IPMI_DROP_INTEGRITY]++;
         return;
     }
     if (s->diag_priv) {
@@ -593,9 +611,8 @@ recv_rakp4(struct ipmi_session *s, const uint8_t *p, size_t len)
     if (s->rk.auth != IPMI_AUTH_RAKP_NONE &&
         (rakp_rakp4_icv(&s->rk, &s->keys, icv, &ilen) != 0 || ilen != m.icvlen ||
          !crypto_memeq(icv, m.icv, ilen))) {
-        hs_fail(s, IC_EAUTH,
-                "authentication failed: RAKP 4 integrity check does not match; the password was "
-                "right, so the BMC key (K_g) is wrong or missing");
+        s->bad_proof = 1; /* wrong K_g, or forged: as for RAKP 2, wait for the deadline */
+        s->st.drops[IPMI_DROP_INTEGRITY]++;
         return;
     }
     const struct ipmi_suite *cs = s->cs_def;

@@ -90,6 +90,7 @@ struct ipmi_session {
     uint8_t hs_rqseq; /* rqSeq of a session-less request */
     int authcap_v20;  /* asking auth caps with the v2.0 bit */
     int diag_priv;    /* re-trying at USER to tell "privilege" from "unknown user" */
+    int bad_proof;    /* a RAKP 2/4 failed its check: wrong key, or a forged packet */
     int was_active;   /* a session existed before: an establishment is a re-open */
     int cipher_diag;  /* reading the cipher list only to explain a refusal */
     int cipher_err;   /* the error to report after cipher_diag */

@@ -36,6 +36,7 @@ struct sim_shared {
     uint8_t suites[8]; /* cipher suites offered, in preference order */
     size_t n_suites;
     int allow_suite0;
+    int no_drift;        /* values stay put (cross-checks against other tools) */
     unsigned timeout_ms; /* session inactivity timeout */
     uint32_t start_wall; /* Unix time the fleet started: SEL and SDR clocks */
     /* the SDR repository of the model, and an index of its records */
@@ -87,6 +88,10 @@ void sim_bmc_set_power(struct sim_bmc *b, int on);
 int sim_bmc_set_sensor(struct sim_bmc *b, const char *name, double value, uint64_t now_ms);
 /* Appends a SEL record (bytes 2..15; ID and timestamp assigned). Returns the record ID. */
 int sim_bmc_sel_add(struct sim_bmc *b, const uint8_t rec[16], uint64_t now_ms);
+/* Logs a standard event of a sensor: offset 0-14, assertion or deassertion. IC_EINVAL if
+   there is no such sensor. Returns the record ID. */
+int sim_bmc_sel_event(struct sim_bmc *b, const char *sensor, unsigned offset, int deassert,
+                      uint64_t now_ms);
 /* Drops every session (a BMC reboot). */
 void sim_bmc_reboot(struct sim_bmc *b);
 

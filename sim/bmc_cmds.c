@@ -58,7 +58,8 @@ current_raw(struct sim_bmc *b, size_t i, uint64_t now)
 {
     const struct sim_sensor *s = &b->sh->model->sensors[i];
     struct sim_override *o = find_override(b, s->sdr.number);
-    return o ? o->raw : sim_model_raw(b->sh->model, i, b->k, b->sh->seed, now);
+    return o ? o->raw
+             : sim_model_raw(b->sh->model, i, b->k, b->sh->seed, b->sh->no_drift ? 0 : now);
 }
 
 static uint16_t
@@ -331,8 +332,9 @@ sel_cmd(struct sim_req *r, uint8_t *cc, uint8_t *data, size_t *len)
             return;
         }
         size_t n = count == 0xFF || count > 16 - off ? 16u - off : count;
-        uint16_t next =
-            i + 1 < b->sel_n ? (uint16_t)(b->sel[i + 1][0] | b->sel[i + 1][1] << 8) : 0xFFFF;
+        uint16_t next = (uint16_t)(i + 1 < b->sel_n ? (unsigned)b->sel[i + 1][0] |
+                                                          (unsigned)b->sel[i + 1][1] << 8
+                                                    : 0xFFFFu);
         buf_put_le16(&w, next);
         buf_put_bytes(&w, b->sel[i] + off, n);
         break;
@@ -658,6 +660,38 @@ sim_bmc_set_sensor(struct sim_bmc *b, const char *name, double value, uint64_t n
             }
         }
         return 0;
+    }
+    return IC_EINVAL;
+}
+
+int
+sim_bmc_sel_event(struct sim_bmc *b, const char *sensor, unsigned offset, int deassert,
+                  uint64_t now_ms)
+{
+    const struct sim_model *m = b->sh->model;
+    if (offset > 14)
+        return IC_EINVAL;
+    for (size_t i = 0; i < m->n_sensors; i++) {
+        const struct ipmi_sdr *d = &m->sensors[i].sdr;
+        if (strcmp(d->name, sensor) != 0)
+            continue;
+        uint8_t rec[16] = {0,
+                           0,
+                           0x02,
+                           0,
+                           0,
+                           0,
+                           0,
+                           0x20,
+                           0x00,
+                           0x04,
+                           d->sensor_type,
+                           d->number,
+                           (uint8_t)(d->event_type | (deassert ? 0x80 : 0)),
+                           (uint8_t)offset,
+                           0xFF,
+                           0xFF};
+        return sim_bmc_sel_add(b, rec, now_ms);
     }
     return IC_EINVAL;
 }

@@ -10,8 +10,8 @@
  * BMC costs its socket and a few hundred bytes; nothing runs for it until
  * a datagram arrives. A timer closes idle sessions every few seconds.
  */
-#include "sim.h"
-#include "bmc.h"
+#include "fleet_int.h"
+#include "fleetfile.h"
 #include "ic_err.h"
 #include "log.h"
 
@@ -23,26 +23,6 @@
 #include <sys/resource.h>
 #include <uv.h>
 
-#define SIM_EXPIRE_MS 5000
-
-struct sim_slot {
-    uv_udp_t udp;
-    struct sim_bmc *bmc;
-    struct sim_fleet *f;
-};
-
-struct sim_fleet {
-    uv_loop_t loop;
-    uv_timer_t expire;
-    uv_signal_t sigint, sigterm;
-    struct sim_shared sh;
-    struct sim_slot *slots;
-    unsigned n, bound;
-    uint64_t datagrams, replies;
-    uint8_t rbuf[2048];
-    uint8_t wbuf[SIM_MAX_REPLY];
-};
-
 static void
 on_alloc(uv_handle_t *h, size_t sz, uv_buf_t *b)
 {
@@ -52,22 +32,109 @@ on_alloc(uv_handle_t *h, size_t sz, uv_buf_t *b)
     b->len = sizeof(s->f->rbuf);
 }
 
+static uint32_t
+fleet_rand(struct sim_fleet *f)
+{
+    uint32_t x = f->rng ? f->rng : 0x9E3779B9u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return f->rng = x;
+}
+
+static void
+send_to(struct sim_slot *s, const uint8_t *p, size_t len, const struct sockaddr *to)
+{
+    uv_buf_t ob = uv_buf_init((char *)(uintptr_t)p, (unsigned)len);
+    if (uv_udp_try_send(&s->udp, &ob, 1, to) >= 0)
+        s->f->replies++;
+}
+
+/*
+ * Hostile mode: before the genuine reply, the client gets a truncated copy,
+ * one with a flipped integrity byte, one for another session, and one that
+ * is not RMCP at all. A correct client drops all four and takes the fifth.
+ */
+static void
+send_hostile(struct sim_slot *s, const uint8_t *p, size_t len, const struct sockaddr *to)
+{
+    uint8_t bad[SIM_MAX_REPLY];
+    if (len < 17)
+        return;
+    send_to(s, p, len / 2, to);
+    memcpy(bad, p, len);
+    bad[len - 1] ^= 0x01;
+    send_to(s, bad, len, to);
+    memcpy(bad, p, len);
+    bad[6] ^= 0x5A;
+    send_to(s, bad, len, to);
+    memcpy(bad, p, len);
+    bad[0] = 0x01;
+    send_to(s, bad, len, to);
+    s->f->hostile_sent += 4;
+}
+
+struct delayed {
+    uv_timer_t t;
+    struct sim_slot *s;
+    struct sockaddr_storage to;
+    size_t len;
+    uint8_t p[];
+};
+
+static void
+delayed_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void
+delayed_send(uv_timer_t *t)
+{
+    struct delayed *d = t->data;
+    send_to(d->s, d->p, d->len, (const struct sockaddr *)&d->to);
+    uv_close((uv_handle_t *)&d->t, delayed_closed);
+}
+
 static void
 on_read(uv_udp_t *h, ssize_t n, const uv_buf_t *b, const struct sockaddr *from, unsigned flags)
 {
     struct sim_slot *s = h->data;
     struct sim_fleet *f = s->f;
+    const struct sim_faults *fx = &s->faults;
     (void)flags;
     if (n <= 0 || !from)
         return;
     f->datagrams++;
+    if (fx->paused || (fx->loss_permille && fleet_rand(f) % 1000 < fx->loss_permille)) {
+        f->dropped_by_fault++;
+        return;
+    }
     size_t out =
         sim_bmc_handle(s->bmc, (const uint8_t *)b->base, (size_t)n, uv_now(&f->loop), f->wbuf);
     if (!out)
         return;
-    uv_buf_t ob = uv_buf_init((char *)f->wbuf, (unsigned)out);
-    if (uv_udp_try_send(h, &ob, 1, from) >= 0)
-        f->replies++;
+    if (fx->hostile)
+        send_hostile(s, f->wbuf, out, from);
+    if (!fx->latency_ms && !fx->jitter_ms) {
+        send_to(s, f->wbuf, out, from);
+        return;
+    }
+    /* Delayed: the reply leaves on a timer; the rest of the loop goes on meanwhile. */
+    int64_t ms = fx->latency_ms;
+    if (fx->jitter_ms)
+        ms += (int64_t)(fleet_rand(f) % (2u * fx->jitter_ms + 1u)) - fx->jitter_ms;
+    struct delayed *d = malloc(sizeof(*d) + out);
+    if (!d)
+        return;
+    d->s = s;
+    d->len = out;
+    memcpy(&d->to, from,
+           from->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+    memcpy(d->p, f->wbuf, out);
+    uv_timer_init(&f->loop, &d->t);
+    d->t.data = d;
+    uv_timer_start(&d->t, delayed_send, ms > 0 ? (uint64_t)ms : 0, 0);
 }
 
 static void
@@ -118,7 +185,8 @@ slot_addr(const struct sim_fleet_opts *o, unsigned i, struct sockaddr_in *sa, ch
 }
 
 static int
-write_inventory(const struct sim_fleet_opts *o, char *err, size_t errlen)
+write_inventory(const struct sim_fleet_opts *o, const struct sim_shared *sh, char *err,
+                size_t errlen)
 {
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.tmp", o->inventory);
@@ -127,14 +195,16 @@ write_inventory(const struct sim_fleet_opts *o, char *err, size_t errlen)
         snprintf(err, errlen, "cannot write inventory %s: %s", tmp, strerror(errno));
         return IC_EIO;
     }
-    /* bmcsim's inventory format, so its tools (the load generator) work on this fleet too; the
-       password is the simulator's built-in, public test credential. */
+    /* bmcsim's inventory format, so its tools work on this fleet too. The password is the
+       simulator's first user's: a test credential from the built-in list or the fleet file. */
+    const struct sim_user *u = &sh->users[0];
     fprintf(fp, "# name address port user password (ipmi-collector sim)\n");
     for (unsigned i = 0; i < o->n; i++) {
         char host[64];
         struct sockaddr_in sa;
         slot_addr(o, i, &sa, host, sizeof(host));
-        fprintf(fp, "bmc%05u %s %u admin admin-secret\n", i + 1, host, ntohs(sa.sin_port));
+        fprintf(fp, "bmc%05u %s %u %s %.*s\n", i + 1, host, ntohs(sa.sin_port), u->name,
+                (int)u->pwlen, (const char *)u->pw);
     }
     /* Written whole, then renamed: a reader that sees the file sees all of it. */
     if (fclose(fp) != 0 || rename(tmp, o->inventory) != 0) {
@@ -148,6 +218,7 @@ int
 sim_fleet_new(const struct sim_fleet_opts *o, struct sim_fleet **out, char *err, size_t errlen)
 {
     int rc;
+    struct sim_fleetfile *ff = NULL;
     *out = NULL;
     if (o->n == 0 || o->n > 65000) {
         snprintf(err, errlen, "--bmcs must be 1 to 65000");
@@ -160,11 +231,17 @@ sim_fleet_new(const struct sim_fleet_opts *o, struct sim_fleet **out, char *err,
         return IC_ENOMEM;
     }
     f->n = o->n;
-    if ((rc = sim_shared_init(&f->sh, sim_model_default(), o->seed)) != 0) {
+    f->rng = o->seed ? o->seed : 0x2545F491u;
+    f->rng = o->seed ? o->seed : 0x2545F491u;
+    if (o->fleet_file && (rc = sim_fleetfile_load(o->fleet_file, &ff, err, errlen)) != 0)
+        goto fail;
+    if ((rc = sim_model_copy(sim_model_default(), &f->model)) != 0 ||
+        (rc = sim_shared_init(&f->sh, f->model, o->seed)) != 0) {
         snprintf(err, errlen, "cannot build the hardware model");
         goto fail;
     }
     f->sh.allow_suite0 = o->allow_suite0;
+    f->sh.no_drift = o->no_drift;
     if (o->timeout_ms)
         f->sh.timeout_ms = o->timeout_ms;
     f->sh.start_wall = (uint32_t)time(NULL);
@@ -172,6 +249,14 @@ sim_fleet_new(const struct sim_fleet_opts *o, struct sim_fleet **out, char *err,
     sim_shared_add_user(&f->sh, "operator", "operator-password-20", 3, 1);
     sim_shared_add_user(&f->sh, "monitor", "monitor-ro", 2, 1);
     sim_shared_add_user(&f->sh, "olduser", "olduser-pw", 4, 0);
+    if (ff && (rc = sim_fleetfile_apply(ff, f->model, &f->sh, err, errlen)) != 0)
+        goto fail;
+    if (o->seed_given)
+        f->sh.seed = o->seed;
+    if (o->timeout_given && o->timeout_ms)
+        f->sh.timeout_ms = o->timeout_ms;
+    sim_fleetfile_free(ff);
+    ff = NULL;
     f->slots = calloc(o->n, sizeof(*f->slots));
     if (!f->slots) {
         rc = IC_ENOMEM;
@@ -216,11 +301,12 @@ sim_fleet_new(const struct sim_fleet_opts *o, struct sim_fleet **out, char *err,
     f->sigint.data = f->sigterm.data = f;
     uv_signal_start(&f->sigint, on_signal, SIGINT);
     uv_signal_start(&f->sigterm, on_signal, SIGTERM);
-    if (o->inventory && (rc = write_inventory(o, err, errlen)) != 0)
+    if (o->inventory && (rc = write_inventory(o, &f->sh, err, errlen)) != 0)
         goto fail;
     *out = f;
     return 0;
 fail:
+    sim_fleetfile_free(ff);
     sim_fleet_free(f);
     return rc;
 }
@@ -243,6 +329,8 @@ sim_fleet_stats(const struct sim_fleet *f, struct sim_fleet_stats *st)
     memset(st, 0, sizeof(*st));
     st->datagrams = f->datagrams;
     st->replies = f->replies;
+    st->dropped_by_fault = f->dropped_by_fault;
+    st->hostile_sent = f->hostile_sent;
     for (unsigned i = 0; i < f->bound; i++) {
         struct sim_bmc_stats b;
         sim_bmc_stats(f->slots[i].bmc, &b);
@@ -269,10 +357,13 @@ sim_fleet_free(struct sim_fleet *f)
         return;
     uv_walk(&f->loop, close_cb, NULL);
     uv_run(&f->loop, UV_RUN_DEFAULT);
+    sim_control_stop(f); /* after libuv let go of its epoll descriptor */
     uv_loop_close(&f->loop);
+    free(f->control);
     for (unsigned i = 0; f->slots && i < f->n; i++)
         sim_bmc_free(f->slots[i].bmc);
     free(f->slots);
     sim_shared_free(&f->sh);
+    sim_model_free(f->model); /* after the BMCs and the shared data that point into it */
     free(f);
 }

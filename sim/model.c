@@ -248,5 +248,6 @@ sim_model_fru(const struct sim_model *m, unsigned k, uint8_t fru_id, uint8_t *im
     int rc = sim_model_fru_info(m, k, fru_id, &f);
     if (rc < 0)
         return rc;
+    sim_model_fru_override(m, fru_id, &f); /* a fleet file's fru: text */
     return fru_encode(&f, 1, img, cap, len);
 }

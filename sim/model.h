@@ -39,6 +39,15 @@ struct sim_sel_seed {
     uint8_t rec[16]; /* record ID and timestamp are filled in when the SEL is built */
 };
 
+/* FRU device 0 text: a field that is not "" replaces the built-in one (sim_model_fru()). */
+struct sim_fru_text {
+    char chassis_part[IPMI_FRU_TEXT_MAX + 1];
+    char board_mfg[IPMI_FRU_TEXT_MAX + 1], board_product[IPMI_FRU_TEXT_MAX + 1],
+        board_part[IPMI_FRU_TEXT_MAX + 1];
+    char product_mfg[IPMI_FRU_TEXT_MAX + 1], product_name[IPMI_FRU_TEXT_MAX + 1],
+        product_part[IPMI_FRU_TEXT_MAX + 1], product_version[IPMI_FRU_TEXT_MAX + 1];
+};
+
 struct sim_model {
     const char *name;
     uint8_t device_id, device_rev;
@@ -49,6 +58,7 @@ struct sim_model {
     size_t n_sensors;
     const struct sim_sel_seed *sel;
     size_t n_sel;
+    struct sim_fru_text fru; /* FRU device 0 text replacing the built-in text (fleet file) */
 };
 
 /* The built-in model: a typical 1U server with about 40 sensors. */
@@ -106,5 +116,20 @@ int sim_model_fru(const struct sim_model *m, unsigned k, uint8_t fru_id, uint8_t
  * (another FRU ID).
  */
 int sim_model_fru_info(const struct sim_model *m, unsigned k, uint8_t fru_id, struct ipmi_fru *f);
+
+/* ---- model_copy.c ---- */
+
+/*
+ * A heap copy of src that can be changed (a fleet file's changes): the
+ * sensors and the initial SEL are copied too, so the copy's sensors may be
+ * written through a cast. Returns 0 or IC_ENOMEM / IC_EINVAL. Free with
+ * sim_model_free().
+ */
+int sim_model_copy(const struct sim_model *src, struct sim_model **dst);
+/* Frees a model from sim_model_copy(); NULL is a no-op. Never pass sim_model_default(). */
+void sim_model_free(struct sim_model *m);
+/* Replaces the fields of f (FRU device fru_id of m) that m->fru overrides: sim_model_fru()
+   applies it to what sim_model_fru_info() returns. */
+void sim_model_fru_override(const struct sim_model *m, uint8_t fru_id, struct ipmi_fru *f);
 
 #endif

@@ -21,7 +21,11 @@ struct sim_fleet_opts {
     uint32_t seed;           /* per-BMC variation */
     unsigned timeout_ms;     /* session inactivity timeout (default 60 s) */
     int allow_suite0;        /* offer cipher suite 0 (to test that clients refuse it) */
-    const char *inventory;   /* file to write: name address port user, or NULL */
+    int no_drift;            /* freeze sensor values (for comparisons with other tools) */
+    const char *inventory;   /* file to write: name address port user password, or NULL */
+    const char *fleet_file;  /* YAML fleet file (fleetfile.h), or NULL for the built-in model */
+    int seed_given;          /* the command line's seed/timeout win over the fleet file's */
+    int timeout_given;
 };
 
 /* Creates the BMCs and binds their sockets. Returns 0, or IC_E* with a message in err. */
@@ -31,9 +35,17 @@ int sim_fleet_run(struct sim_fleet *f);
 void sim_fleet_stop(struct sim_fleet *f);
 void sim_fleet_free(struct sim_fleet *f);
 
+/*
+ * Starts the HTTP/JSON control endpoint on host:port, served on the fleet's
+ * own loop (see control.c for the routes). Returns 0 or IC_EIO with a message.
+ */
+int sim_fleet_control(struct sim_fleet *f, const char *host, uint16_t port, char *err,
+                      size_t errlen);
+
 /* Totals over the fleet. */
 struct sim_fleet_stats {
     uint64_t datagrams, replies, requests, sessions_opened, auth_failures, drops;
+    uint64_t dropped_by_fault, hostile_sent;
     unsigned sessions_active;
 };
 void sim_fleet_stats(const struct sim_fleet *f, struct sim_fleet_stats *st);

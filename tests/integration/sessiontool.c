@@ -19,6 +19,10 @@
  *       plays two BMC quirks on a real BMC: it refuses Get SDR and Read FRU
  *       Data chunks over 16 bytes (cc 0xCA) and cancels the SDR reservation
  *       once, mid-record (cc 0xC5): the SDR and the FRU still read whole.
+ *   sessiontool faults HOST PORT SUITE N hostile|loss|latency
+ *       N requests one after another to a BMC with that fault injected
+ *       (ipmi-collector sim's control endpoint): every one answered; hostile
+ *       packets dropped and counted by kind, losses made up by retransmission.
  *   sessiontool tamper HOST PORT SUITE
  *       talks through a proxy that, before each genuine reply, injects a
  *       copy with a flipped byte, a wrong session ID, a truncated one, a
@@ -721,6 +725,90 @@ cmd_quirks(char **av)
     return finish();
 }
 
+/* ---- faults ------------------------------------------------------------------- */
+
+struct fload {
+    struct poller_loop *pl;
+    struct ipmi_session *s;
+    unsigned n, sent, ok, bad, done;
+};
+
+static void
+f_closed(void *arg, int err)
+{
+    struct fload *x = arg;
+    (void)err;
+    x->done = 1;
+    poller_loop_stop(x->pl);
+}
+
+static void
+f_answer(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct fload *x = arg;
+    if (!err && rsp->cc == 0)
+        x->ok++;
+    else {
+        x->bad++;
+        printf("request failed: %s\n", err ? ipmi_session_errmsg(x->s) : "cc");
+    }
+    if (++x->sent < x->n) {
+        struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+        ipmi_session_submit(x->s, &rq, f_answer, x);
+    } else {
+        ipmi_session_close(x->s, f_closed, x);
+    }
+}
+
+static int
+cmd_faults(char **av)
+{
+    struct secret *pw = password();
+    struct fload x = {.n = (unsigned)atoi(av[3])};
+    const char *kind = av[4];
+    char err[256];
+    x.pl = poller_loop_new();
+    struct ipmi_session_opts o = {.host = av[0],
+                                  .port = (uint16_t)atoi(av[1]),
+                                  .user = "admin",
+                                  .password = pw,
+                                  .cipher_suite = atoi(av[2]),
+                                  .timeout_ms = 400,
+                                  .retries = 6};
+    if (ipmi_session_new(x.pl, &o, &x.s, err, sizeof(err)) != 0) {
+        printf("FAIL %s\n", err);
+        return 1;
+    }
+    struct ipmi_req rq = {.netfn = IPMI_NETFN_APP, .cmd = 0x01};
+    ipmi_session_submit(x.s, &rq, f_answer, &x);
+    poller_loop_run(x.pl);
+    struct ipmi_session_stats st;
+    ipmi_session_stats(x.s, &st);
+    ipmi_session_free(x.s);
+    poller_loop_run(x.pl);
+    check(x.ok == x.n, "every request answered", x.ok);
+    check(x.bad == 0, "no request failed", x.bad);
+    if (strcmp(kind, "hostile") == 0) {
+        check(st.drops[IPMI_DROP_LENGTH] >= x.n, "truncated copies dropped (length)",
+              (long)st.drops[IPMI_DROP_LENGTH]);
+        check(st.drops[IPMI_DROP_INTEGRITY] >= x.n, "flipped AuthCodes dropped (integrity)",
+              (long)st.drops[IPMI_DROP_INTEGRITY]);
+        check(st.drops[IPMI_DROP_SESSION] >= x.n, "other sessions' packets dropped (session)",
+              (long)st.drops[IPMI_DROP_SESSION]);
+        check(st.drops[IPMI_DROP_HEADER] >= x.n, "non-RMCP packets dropped (header)",
+              (long)st.drops[IPMI_DROP_HEADER]);
+        check(st.reopens == 0, "the session survived", (long)st.reopens);
+    } else if (strcmp(kind, "loss") == 0) {
+        check(st.retransmits > 0, "losses made up by retransmission", (long)st.retransmits);
+    } else {
+        check(st.reopens == 0, "slow answers did not break the session", (long)st.reopens);
+    }
+    check(x.done, "closed", x.done);
+    poller_loop_free(x.pl);
+    secret_free(pw);
+    return finish();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -728,6 +816,8 @@ main(int argc, char **argv)
         return cmd_hold(argv + 2);
     if (argc >= 6 && strcmp(argv[1], "idle") == 0)
         return cmd_idle(argv + 2);
+    if (argc >= 7 && strcmp(argv[1], "faults") == 0)
+        return cmd_faults(argv + 2);
     if (argc >= 4 && strcmp(argv[1], "quirks") == 0)
         return cmd_quirks(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "sdrcache") == 0)

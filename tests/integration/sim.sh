@@ -28,7 +28,8 @@ free_base() { # a base port with N free UDP ports after it
 }
 
 BASE=$(free_base 47001 3)
-sim_start main --bmcs 3 --listen 127.0.0.1:$BASE
+# --no-drift: ipmitool's read and ours a moment later must see the same values
+sim_start main --bmcs 3 --listen 127.0.0.1:$BASE --no-drift
 H=127.0.0.1
 check "inventory lists 3 BMCs" 3 "$(grep -vc '^#' "$tmp/main.inv")"
 check "inventory line" "bmc00002 127.0.0.1 $((BASE + 1)) admin admin-secret" "$(sed -n 3p "$tmp/main.inv")"
@@ -115,6 +116,28 @@ check "our client on the third address" 2.47 "$(json_get firmware_revision <<<"$
 BASE2=$(free_base 47101 1)
 sim_start short --bmcs 1 --listen 127.0.0.1:$BASE2 --timeout 3
 "$IC_SESSIONTOOL" idle 127.0.0.1 "$BASE2" 17 5 >"$tmp/idle.txt" 2>&1 && ok "idle session re-established (sim --timeout 3)" || { bad "idle re-establishment"; cat "$tmp/idle.txt"; }
+
+# a fleet file (config/sim-fleet.yml): what independent clients print is the file's values
+BASE3=$(free_base 47151 2)
+mkdir -p "$tmp/fi3"
+sim_start fleet --bmcs 2 --listen 127.0.0.1:$BASE3 --fleet "$IC_ROOT/config/sim-fleet.yml"
+IF="ipmitool -I lanplus -C 17 -H $H -U admin -P admin-secret -N 1 -R 2"
+check "fleet file: firmware of an odd BMC" "3.10" "$($IF -p $BASE3 mc info | awk -F': ' '/^Firmware Revision/ {print $2}')"
+check "fleet file: firmware of an even BMC" "3.14" "$($IF -p $((BASE3 + 1)) mc info | awk -F': ' '/^Firmware Revision/ {print $2}')"
+line=$($IF -p $((BASE3 + 1)) sensor list | grep '^CPU1 Temp' | tr -s ' ')
+check_match "fleet file: CPU1 Temp 55 with UNC 80 UC 85 UNR 90 (ipmitool)" '^CPU1 Temp \| 55\.000 \| degrees C \| ok \| na \| na \| na \| 80\.000 \| 85\.000 \| 90\.000' "$line"
+out=$(ipmi-sensors -D LAN_2_0 -I 17 -h $H:$BASE3 -u admin -p admin-secret --sdr-cache-directory "$tmp/fi3" 2>&1 | grep 'CPU1 Temp')
+check_match "fleet file: CPU1 Temp 55 (ipmi-sensors)" '\| 55\.00 +\| C ' "$out"
+check_match "fleet file: FRU board manufacturer" 'Board Mfg +: ACME Servers' "$($IF -p $BASE3 fru print 0)"
+check_match "fleet file: FRU product name" 'Product Name +: ACME 1U' "$($IF -p $BASE3 fru print 0)"
+ipmitool -I lanplus -C 17 -H $H -p $BASE3 -U viewer -P viewer-secret -L USER mc info >/dev/null 2>&1
+check "fleet file: its user viewer logs in at USER" 0 "$?"
+ipmitool -I lanplus -C 16 -H $H -p $BASE3 -U admin -P admin-secret -N 1 -R 1 mc info >/dev/null 2>&1 && bad "suite 16 offered though the file says [17, 3]" || ok "fleet file: suite 16 not offered"
+mkdir -p "$tmp/bad"
+printf 'users:\n  - {name: admin, passwrd: x}\n' >"$tmp/bad/fleet.yml"
+err=$("$IC_BIN" sim --bmcs 1 --listen 127.0.0.1:$((BASE3 + 5)) --fleet "$tmp/bad/fleet.yml" 2>&1); rc=$?
+check "broken fleet file: exit 2" 2 "$rc"
+check_match "broken fleet file: file:line:column and the key" 'fleet.yml:2:[0-9]+: unknown key .passwrd.' "$err"
 
 # stop by signal: the sim reports what it served
 kill -TERM "${pids[0]}"; wait "${pids[0]}"; rc=$?
