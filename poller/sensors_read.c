@@ -47,39 +47,42 @@ sweep_end(struct sweep *sw, int err)
     free(r);
 }
 
+/* Sends one sensor command (Get Sensor Reading or Thresholds) for d. */
+static void
+ask(struct sweep *sw, const struct ipmi_sdr *d, uint8_t cmd)
+{
+    uint8_t num = d->number;
+    struct ipmi_req rq = {
+        .netfn = IPMI_NETFN_SE, .cmd = cmd, .lun = d->owner_lun, .data = &num, .len = 1};
+    int rc = ipmi_session_submit(sw->s, &rq, on_reply, sw);
+    if (rc)
+        sweep_end(sw, rc);
+}
+
 /* Sends the next request of the sweep, or ends it. */
 static void
 sweep_next(struct sweep *sw)
 {
-    const struct ipmi_sdr *d;
     for (;;) {
-        d = ipmi_sdr_cache_get(sw->c, sw->idx);
+        const struct ipmi_sdr *d = ipmi_sdr_cache_get(sw->c, sw->idx);
         if (!d) {
             sweep_end(sw, 0);
             return;
         }
-        if (sensor_is_readable(d))
-            break;
-        sw->idx++;
-    }
-    struct ipmi_reading *r = &sw->r[sw->n];
-    sensor_init_reading(d, r);
-    if (d->owner_id != 0x20) {
-        /* Needs bridging to another controller: listed, without a value. */
-        sw->n++;
-        sw->idx++;
-        sweep_next(sw);
+        if (!sensor_is_readable(d)) {
+            sw->idx++;
+            continue;
+        }
+        sensor_init_reading(d, &sw->r[sw->n]);
+        if (d->owner_id != 0x20) {
+            /* Needs bridging to another controller: listed, without a value. */
+            sw->n++;
+            sw->idx++;
+            continue;
+        }
+        ask(sw, d, CMD_GET_SENSOR_READING);
         return;
     }
-    uint8_t num = d->number;
-    struct ipmi_req rq = {.netfn = IPMI_NETFN_SE,
-                          .cmd = CMD_GET_SENSOR_READING,
-                          .lun = d->owner_lun,
-                          .data = &num,
-                          .len = 1};
-    int rc = ipmi_session_submit(sw->s, &rq, on_reply, sw);
-    if (rc)
-        sweep_end(sw, rc);
 }
 
 static void
@@ -97,15 +100,7 @@ on_reply(void *arg, int err, const struct ipmi_resp *rsp)
             r->has_value = 0; /* cc kept in r->cc for the caller */
         r->cc = rsp->cc;
         if (sw->with_thresholds && r->threshold && rsp->cc == 0) {
-            uint8_t num = d->number;
-            struct ipmi_req rq = {.netfn = IPMI_NETFN_SE,
-                                  .cmd = CMD_GET_SENSOR_THRESHOLDS,
-                                  .lun = d->owner_lun,
-                                  .data = &num,
-                                  .len = 1};
-            int rc = ipmi_session_submit(sw->s, &rq, on_reply, sw);
-            if (rc)
-                sweep_end(sw, rc);
+            ask(sw, d, CMD_GET_SENSOR_THRESHOLDS);
             return;
         }
     } else if (rsp->cc == 0) {

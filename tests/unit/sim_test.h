@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fru.h"
+#include "test_util.h"
 #include "poller.h"
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,17 +64,6 @@ assert_sdr_equal(const struct ipmi_sdr *a, const struct ipmi_sdr *b)
     assert_int_equal(a->mc_addr, b->mc_addr);
     assert_int_equal(a->mc_caps, b->mc_caps);
     assert_int_equal(a->oem_iana, b->oem_iana);
-}
-
-/* An exactly-sized heap copy, so a read past the end trips ASan. */
-static inline uint8_t *
-dup_n(const uint8_t *p, size_t n)
-{
-    uint8_t *q = malloc(n ? n : 1);
-    assert_non_null(q);
-    if (n)
-        memcpy(q, p, n);
-    return q;
 }
 
 static inline void

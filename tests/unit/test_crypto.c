@@ -12,47 +12,10 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "crypto.h"
 #include "ic_err.h"
-
-/* Parses hex digits (spaces ignored) into out; returns the byte count. */
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    int hi = -1;
-
-    for (; *s; s++) {
-        int v;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F')
-            v = *s - 'A' + 10;
-        else
-            continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    assert_int_equal(hi, -1);
-    return n;
-}
-
-static void
-assert_hex(const uint8_t *got, size_t len, const char *want)
-{
-    uint8_t w[256];
-    size_t n = unhex(want, w, sizeof(w));
-
-    assert_int_equal(len, n);
-    assert_memory_equal(got, w, n);
-}
 
 static int
 setup(void **state)

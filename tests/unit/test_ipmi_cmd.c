@@ -16,6 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "buf.h"
 #include "ipmi_cmd.h"
 #include "ic_err.h"
@@ -52,16 +54,6 @@ static const uint8_t suites_bmcsim[] = {
     0xc0, 0x09, 0x02, 0x42, 0x82, 0xc0, 0x0a, 0x02, 0x42, 0x83, 0xc0, 0x0b, 0x02, 0x43, 0x80,
     0xc0, 0x0c, 0x02, 0x43, 0x81, 0xc0, 0x0d, 0x02, 0x43, 0x82, 0xc0, 0x0e, 0x02, 0x43, 0x83,
 };
-
-static uint8_t *
-dup_n(const uint8_t *p, size_t n)
-{
-    uint8_t *q = malloc(n ? n : 1);
-    assert_non_null(q);
-    if (n)
-        memcpy(q, p, n);
-    return q;
-}
 
 static int
 all_zero(const void *p, size_t n)

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "ipmi_msg.h"
 #include "buf.h"
 #include "ic_err.h"
@@ -29,16 +31,6 @@ static const uint8_t req_setpriv[] = {0x20, 0x18, 0xc8, 0x81, 0x04, 0x3b, 0x04, 
 static const uint8_t rsp_setpriv[] = {0x81, 0x1c, 0x63, 0x20, 0x04, 0x3b, 0x00, 0x04, 0x9d};
 /* §12.1: Get Device ID, rqSeq 1. */
 static const uint8_t req_devid[] = {0x20, 0x18, 0xc8, 0x81, 0x04, 0x01, 0x7a};
-
-static uint8_t *
-dup_n(const uint8_t *p, size_t n)
-{
-    uint8_t *q = malloc(n ? n : 1);
-    assert_non_null(q);
-    if (n)
-        memcpy(q, p, n);
-    return q;
-}
 
 static int
 sums_to_zero(const uint8_t *p, size_t n)

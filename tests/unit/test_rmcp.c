@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "rmcp.h"
 #include "ipmi_msg.h"
 #include "buf.h"
@@ -45,17 +47,6 @@ static const uint8_t pkt3[] = {
 /* §12.2 #9: first 16 bytes (header) of the encrypted Set Session Privilege. */
 static const uint8_t pkt9_hdr[] = {0x06, 0x00, 0xff, 0x07, 0x06, 0xc0, 0x02, 0x03,
                                    0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x20, 0x00};
-
-/* An exactly-sized heap copy, so a read past the end trips ASan. */
-static uint8_t *
-dup_n(const uint8_t *p, size_t n)
-{
-    uint8_t *q = malloc(n ? n : 1);
-    assert_non_null(q);
-    if (n)
-        memcpy(q, p, n);
-    return q;
-}
 
 static void
 test_classify(void **state)

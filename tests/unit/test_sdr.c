@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sdr.h"
 #include "ic_err.h"
 
@@ -40,17 +42,6 @@ split_dump(size_t off[NREC], size_t len[NREC])
     }
     assert_int_equal(pos, sizeof(bmcsim_sdr_dump));
     return n;
-}
-
-/* An exactly-sized heap copy, so a read past the end trips ASan. */
-static uint8_t *
-dup_n(const uint8_t *p, size_t n)
-{
-    uint8_t *q = malloc(n ? n : 1);
-    assert_non_null(q);
-    if (n)
-        memcpy(q, p, n);
-    return q;
 }
 
 static int
