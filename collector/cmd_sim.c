@@ -16,7 +16,7 @@
 static const char sim_usage[] =
     "ipmi-collector sim --bmcs N [--listen HOST:PORT | --addr-base A.B.C.D [--port PORT]]\n"
     "                   [--inventory FILE] [--control HOST:PORT] [--fleet FILE.yml] [--seed N]\n"
-    "                   [--timeout SECONDS] [--no-drift]\n"
+    "                   [--timeout SECONDS] [--no-drift] [--offer-weak-suites]\n"
     "                   [--allow-suite0]";
 
 static const char sim_help[] =
@@ -27,7 +27,8 @@ static const char sim_help[] =
     "(OPERATOR), monitor/monitor-ro (USER), olduser (disabled). Cipher suites 17, 3, 16, 2,\n"
     "15, 1. --fleet FILE (YAML, see config/sim-fleet.yml) changes users, suites, identity,\n"
     "sensor values and thresholds and FRU text; --seed and --timeout win over it;\n"
-    "suite 0 only with --allow-suite0. Sessions idle longer than --timeout (60 s) close.\n"
+    "suite 0 only with --allow-suite0, the MD5 suites 6-8, 11, 12 only with\n"
+    "--offer-weak-suites (to test clients). Sessions idle longer than --timeout (60 s) close.\n"
     "--inventory FILE is written (name address port user password) once every socket is bound.\n"
     "--control HOST:PORT serves an HTTP/JSON control API (sensor values, SEL events, power,\n"
     "pause/resume/reboot, loss/latency/hostile faults): see `ipmi-collector simctl --help`.\n"
@@ -64,6 +65,7 @@ cmd_sim(int argc, char **argv)
                                          {"control", required_argument, NULL, 'c'},
                                          {"fleet", required_argument, NULL, 'f'},
                                          {"no-drift", no_argument, NULL, 'D'},
+                                         {"offer-weak-suites", no_argument, NULL, 'W'},
                                          {"verbose", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
@@ -109,6 +111,9 @@ cmd_sim(int argc, char **argv)
             break;
         case 'D':
             o.no_drift = 1;
+            break;
+        case 'W':
+            o.offer_weak = 1;
             break;
         case 't':
             v = strtoul(optarg, &end, 10);

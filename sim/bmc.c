@@ -239,9 +239,9 @@ cipher_suites(const struct sim_shared *sh, const struct ipmi_msg_req *rq, uint8_
     uint8_t recs[128];
     struct buf_wr w;
     buf_wr_init(&w, recs, sizeof(recs));
-    uint8_t ids[9];
+    uint8_t ids[17];
     size_t n = 0;
-    for (size_t i = 0; i < sh->n_suites && n < 8; i++)
+    for (size_t i = 0; i < sh->n_suites && n < 16; i++)
         ids[n++] = sh->suites[i];
     if (sh->allow_suite0)
         ids[n++] = 0;

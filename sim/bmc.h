@@ -33,7 +33,7 @@ struct sim_shared {
     uint32_t seed;
     struct sim_user users[SIM_MAX_USERS];
     size_t n_users;
-    uint8_t suites[8]; /* cipher suites offered, in preference order */
+    uint8_t suites[16]; /* cipher suites offered, in preference order */
     size_t n_suites;
     int allow_suite0;
     int no_drift;        /* values stay put (cross-checks against other tools) */

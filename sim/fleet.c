@@ -242,6 +242,11 @@ sim_fleet_new(const struct sim_fleet_opts *o, struct sim_fleet **out, char *err,
     }
     f->sh.allow_suite0 = o->allow_suite0;
     f->sh.no_drift = o->no_drift;
+    if (o->offer_weak) {
+        static const uint8_t weak[] = {6, 7, 8, 11, 12};
+        for (size_t i = 0; i < sizeof(weak) && f->sh.n_suites < sizeof(f->sh.suites); i++)
+            f->sh.suites[f->sh.n_suites++] = weak[i];
+    }
     if (o->timeout_ms)
         f->sh.timeout_ms = o->timeout_ms;
     f->sh.start_wall = (uint32_t)time(NULL);

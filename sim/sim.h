@@ -22,6 +22,7 @@ struct sim_fleet_opts {
     unsigned timeout_ms;     /* session inactivity timeout (default 60 s) */
     int allow_suite0;        /* offer cipher suite 0 (to test that clients refuse it) */
     int no_drift;            /* freeze sensor values (for comparisons with other tools) */
+    int offer_weak;          /* also offer the MD5 suites 6, 7, 8, 11, 12 (client tests) */
     const char *inventory;   /* file to write: name address port user password, or NULL */
     const char *fleet_file;  /* YAML fleet file (fleetfile.h), or NULL for the built-in model */
     int seed_given;          /* the command line's seed/timeout win over the fleet file's */

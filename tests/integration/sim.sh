@@ -139,6 +139,22 @@ err=$("$IC_BIN" sim --bmcs 1 --listen 127.0.0.1:$((BASE3 + 5)) --fleet "$tmp/bad
 check "broken fleet file: exit 2" 2 "$rc"
 check_match "broken fleet file: file:line:column and the key" 'fleet.yml:2:[0-9]+: unknown key .passwrd.' "$err"
 
+# the MD5 suites (opt-in on both sides): our client, FreeIPMI and ipmitool agree
+BASE4=$(free_base 47171 1)
+sim_start weak --bmcs 1 --listen 127.0.0.1:$BASE4 --offer-weak-suites
+for s in 6 7 8 11 12; do
+  out=$(ic bmc info -H $H -p $BASE4 -U admin -E -C $s --insecure-allow-weak-suites --json); rc=$?
+  check "our client, suite $s (MD5)" "0 2.47 $s" "$rc $(json_get firmware_revision <<<"$out") $(json_get cipher_suite <<<"$out")"
+  out=$(bmc-info -D LAN_2_0 -I $s -h $H:$BASE4 -u admin -p admin-secret --get-device-id 2>&1 | awk -F': ' '/^Firmware Revision/ {print $2}')
+  check "FreeIPMI bmc-info -I $s" 2.47 "$out"
+done
+for s in 6 7 8; do # ipmitool 1.8.19 itself aborts on suites 11 and 12
+  out=$(ipmitool -I lanplus -C $s -H $H -p $BASE4 -U admin -P admin-secret -N 1 -R 2 mc info | awk -F': ' '/^Firmware Revision/ {print $2}')
+  check "ipmitool -C $s" 2.47 "$out"
+done
+ic bmc info -H $H -p $BASE4 -U admin -E -C 7 >/dev/null 2>&1
+check "suite 7 without --insecure-allow-weak-suites: exit 6" 6 "$?"
+
 # stop by signal: the sim reports what it served
 kill -TERM "${pids[0]}"; wait "${pids[0]}"; rc=$?
 check "sim stops cleanly on SIGTERM" 0 "$rc"
