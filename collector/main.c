@@ -24,6 +24,7 @@ static const char main_help[] =
     "  dcmi       dcmi power: DCMI power reading\n"
     "  sim        a fleet of simulated BMCs (for the demo, rehearsals, benchmarks)\n"
     "  simctl     control a running sim: sensor values, SEL events, power, faults\n"
+    "  check-config  check the daemon's configuration: check-config -c FILE [--print]\n"
     "\n"
     "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
     "-f FILE reads a file that only its owner may read (chmod 600).\n"
@@ -77,6 +78,8 @@ main(int argc, char **argv)
         return cmd_sim(argc - 1, argv + 1);
     if (strcmp(argv[1], "simctl") == 0)
         return cmd_simctl(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check-config") == 0)
+        return cmd_check_config(argc - 1, argv + 1);
     fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);
     return CLI_EXIT_USAGE;
 }

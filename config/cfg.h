@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cfg.h - the daemon's configuration: a YAML file parsed and validated at
+ * load into an immutable struct cfg (OpenBSD bgpd discipline, STYLE.md §8).
+ *
+ * Every error of a file is reported (up to CFG_MAX_ERRORS), one per line, as
+ * "file:line:column: message". A struct cfg that was returned is valid as a
+ * whole: the daemon never has to re-check a value. The structures below are
+ * read-only for callers; every pointer in them is owned by the struct cfg and
+ * valid until cfg_free(). Secrets are never stored in printable form: inline
+ * passwords live in a struct secret, and cfg_print() never prints them.
+ *
+ * Durations are in milliseconds, sizes in bytes.
+ */
+#ifndef IC_CFG_H
+#define IC_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct secret;
+
+#define CFG_MAX_ERRORS  50
+#define CFG_MAX_TARGETS 100000
+
+enum cfg_log_level { CFG_LOG_ERR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
+enum cfg_privilege { CFG_PRIV_USER = 2, CFG_PRIV_OPERATOR = 3, CFG_PRIV_ADMINISTRATOR = 4 };
+enum cfg_secret_source { CFG_SECRET_NONE, CFG_SECRET_ENV, CFG_SECRET_FILE, CFG_SECRET_INLINE };
+
+/* Collectors, as a bit mask in cfg_target.collectors. */
+enum cfg_collector {
+    CFG_COLL_SENSORS = 1u << 0,
+    CFG_COLL_SEL = 1u << 1,
+    CFG_COLL_FRU = 1u << 2,
+    CFG_COLL_CHASSIS = 1u << 3,
+    CFG_COLL_DCMI = 1u << 4,
+};
+#define CFG_COLL_DEFAULT (CFG_COLL_SENSORS | CFG_COLL_SEL | CFG_COLL_FRU | CFG_COLL_CHASSIS)
+
+/* cipher_suite: auto lets the session pick the best of 17 and 3. */
+#define CFG_CIPHER_AUTO (-1)
+
+struct cfg_global {
+    char *listen;            /* host:port of the HTTP server */
+    char *database;          /* SQLite file, as written */
+    uint64_t interval_ms;    /* default poll interval */
+    uint64_t timeout_ms;     /* per-try timeout */
+    unsigned retries;        /* retransmissions after the first try */
+    unsigned poller_threads; /* 0 = number of CPUs (the daemon caps at 8) */
+    enum cfg_log_level log_level;
+    uint64_t retention_raw_ms; /* raw samples kept this long */
+    uint64_t downsample_ms;    /* 0 = none */
+    uint64_t max_db_size;      /* bytes */
+    uint64_t sdr_refresh_ms;   /* SDR repository re-read period */
+};
+
+struct cfg_profile {
+    char *name;
+    char *user;
+    enum cfg_secret_source password_source;
+    char *password_ref;               /* variable name or file path; NULL for inline */
+    enum cfg_secret_source kg_source; /* CFG_SECRET_NONE when no K_g */
+    char *kg_ref;
+    int cipher_suite; /* 3, 17 or CFG_CIPHER_AUTO */
+    enum cfg_privilege privilege;
+    uint64_t timeout_ms;            /* effective (global default filled in) */
+    unsigned retries;               /* effective */
+    struct secret *password_inline; /* private: use cfg_profile_password() */
+};
+
+struct cfg_label {
+    char *name;
+    char *value;
+};
+
+struct cfg_target {
+    char *name;
+    char *host; /* without brackets for IPv6 */
+    uint16_t port;
+    const struct cfg_profile *profile;
+    uint64_t interval_ms;           /* effective */
+    uint64_t timeout_ms;            /* effective: target, else profile, else global */
+    unsigned retries;               /* effective: profile, else global */
+    unsigned collectors;            /* enum cfg_collector bits */
+    const struct cfg_label *labels; /* shared by the targets of one entry */
+    size_t nlabels;
+    char *const *sensor_include; /* glob patterns; none = all sensors */
+    size_t ninclude;
+    char *const *sensor_exclude;
+    size_t nexclude;
+};
+
+struct cfg;
+
+/*
+ * Reads and parses path. Inline passwords are allowed only if the file is
+ * not readable by group or others (fstat of the open file). Returns 0 and a
+ * new cfg in *out, IC_ECONFIG with every error in err (newline-separated,
+ * each "file:line:col: message"), IC_EIO when the file cannot be read, or
+ * IC_ENOMEM.
+ */
+int cfg_load(const char *path, struct cfg **out, char *err, size_t errlen);
+
+/*
+ * Parses len bytes of buf; name is used in messages and to resolve a
+ * relative inventory path (relative to name's directory; password_file and
+ * kg_file are taken as written, like database).
+ * file_private says whether the source may hold inline passwords. Same
+ * returns as cfg_load().
+ */
+int cfg_parse(const char *buf, size_t len, const char *name, int file_private, struct cfg **out,
+              char *err, size_t errlen);
+
+/* NULL is a no-op. Wipes inline secrets. */
+void cfg_free(struct cfg *c);
+
+/*
+ * Prints the canonical configuration: defaults filled in, ranges and the
+ * inventory expanded into targets, secrets replaced by "<hidden>". The output
+ * parses again to the same configuration (if the file holding it is private
+ * when inline passwords are used). Returns 0 or IC_EIO.
+ */
+int cfg_print(const struct cfg *c, FILE *fp);
+
+const struct cfg_global *cfg_global(const struct cfg *c);
+size_t cfg_nprofiles(const struct cfg *c);
+const struct cfg_profile *cfg_profile(const struct cfg *c, size_t i);
+/* NULL if there is no profile of that name. */
+const struct cfg_profile *cfg_profile_find(const struct cfg *c, const char *name);
+size_t cfg_ntargets(const struct cfg *c);
+/* Target i, in file order (ranges expanded in order, then the inventory). */
+const struct cfg_target *cfg_target(const struct cfg *c, size_t i);
+
+/*
+ * Resolves a profile's password (from the environment, a private file, or the
+ * inline copy) into a new secret the caller frees. Returns 0, or IC_ECONFIG /
+ * IC_EIO with a message naming the profile.
+ */
+int cfg_profile_password(const struct cfg_profile *p, struct secret **out, char *err,
+                         size_t errlen);
+/* The same for K_g: *out is NULL (and 0 returned) when the profile has none. */
+int cfg_profile_kg(const struct cfg_profile *p, struct secret **out, char *err, size_t errlen);
+
+/* Names for printing: "user"/"operator"/"administrator", "err".."debug". */
+const char *cfg_privilege_name(enum cfg_privilege p);
+const char *cfg_log_level_name(enum cfg_log_level l);
+
+#endif

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cfg_print.c - the canonical configuration (cfg_print), secret resolution
+ * for the daemon, lifetime and accessors.
+ *
+ * The canonical form is YAML that cfg_parse() reads back to the same
+ * configuration: every default filled in, ranges and the inventory expanded
+ * into one entry per target, every string double-quoted with YAML escapes.
+ * Inline passwords are printed as "<hidden>", never as themselves.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_int.h"
+#include "ic_err.h"
+#include "secret.h"
+
+/* ---- printing ---- */
+
+static void
+put_quoted(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* NEL, LS and PS are line breaks inside a YAML scalar; BOM is special too. */
+        if (p[0] == 0xc2 && p[1] == 0x85) {
+            fputs("\\N", fp);
+            p++;
+        } else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+            fputs(p[2] == 0xa8 ? "\\L" : "\\P", fp);
+            p += 2;
+        } else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+            fputs("\\uFEFF", fp);
+            p += 2;
+        } else if (*p == '"' || *p == '\\')
+            fprintf(fp, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(fp, "\\x%02x", *p);
+        else
+            fputc(*p, fp);
+    }
+    fputc('"', fp);
+}
+
+static void
+put_kv(FILE *fp, const char *indent, const char *key, const char *val)
+{
+    fprintf(fp, "%s%s: ", indent, key);
+    put_quoted(fp, val);
+    fputc('\n', fp);
+}
+
+static void
+put_dur(FILE *fp, const char *indent, const char *key, uint64_t ms)
+{
+    char b[40];
+    cfg_fmt_duration(ms, b, sizeof(b));
+    fprintf(fp, "%s%s: %s\n", indent, key, b);
+}
+
+static void
+put_list(FILE *fp, char *const *v, size_t n)
+{
+    fputc('[', fp);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", fp);
+        put_quoted(fp, v[i]);
+    }
+    fputc(']', fp);
+}
+
+static const char *const coll_names[] = {"sensors", "sel", "fru", "chassis", "dcmi"};
+
+static void
+print_target(FILE *fp, const struct cfg_target *t)
+{
+    fputs("  - name: ", fp);
+    put_quoted(fp, t->name);
+    fputs("\n    address: ", fp);
+    char addr[300];
+    snprintf(addr, sizeof(addr), strchr(t->host, ':') ? "[%s]:%u" : "%s:%u", t->host,
+             (unsigned)t->port);
+    put_quoted(fp, addr);
+    fputc('\n', fp);
+    put_kv(fp, "    ", "profile", t->profile->name);
+    put_dur(fp, "    ", "interval", t->interval_ms);
+    put_dur(fp, "    ", "timeout", t->timeout_ms);
+    fputs("    collectors: [", fp);
+    int first = 1;
+    for (unsigned i = 0; i < 5; i++)
+        if (t->collectors & (1u << i)) {
+            fprintf(fp, "%s%s", first ? "" : ", ", coll_names[i]);
+            first = 0;
+        }
+    fputs("]\n", fp);
+    if (t->nlabels) {
+        fputs("    labels: {", fp);
+        for (size_t i = 0; i < t->nlabels; i++) {
+            fprintf(fp, "%s%s: ", i ? ", " : "", t->labels[i].name);
+            put_quoted(fp, t->labels[i].value);
+        }
+        fputs("}\n", fp);
+    }
+    if (t->ninclude || t->nexclude) {
+        fputs("    sensors:\n", fp);
+        if (t->ninclude) {
+            fputs("      include: ", fp);
+            put_list(fp, t->sensor_include, t->ninclude);
+            fputc('\n', fp);
+        }
+        if (t->nexclude) {
+            fputs("      exclude: ", fp);
+            put_list(fp, t->sensor_exclude, t->nexclude);
+            fputc('\n', fp);
+        }
+    }
+}
+
+static void
+print_profile(FILE *fp, const struct cfg_profile *p)
+{
+    static const char *const src_key[] = {"", "password_env", "password_file", "password"};
+    fprintf(fp, "  %s:\n", p->name);
+    put_kv(fp, "    ", "user", p->user);
+    if (p->password_source == CFG_SECRET_INLINE)
+        put_kv(fp, "    ", "password", "<hidden>");
+    else if (p->password_source != CFG_SECRET_NONE)
+        put_kv(fp, "    ", src_key[p->password_source], p->password_ref);
+    if (p->kg_source == CFG_SECRET_ENV)
+        put_kv(fp, "    ", "kg_env", p->kg_ref);
+    else if (p->kg_source == CFG_SECRET_FILE)
+        put_kv(fp, "    ", "kg_file", p->kg_ref);
+    if (p->cipher_suite == CFG_CIPHER_AUTO)
+        fputs("    cipher_suite: auto\n", fp);
+    else
+        fprintf(fp, "    cipher_suite: %d\n", p->cipher_suite);
+    fprintf(fp, "    privilege: %s\n", cfg_privilege_name(p->privilege));
+    put_dur(fp, "    ", "timeout", p->timeout_ms);
+    fprintf(fp, "    retries: %u\n", p->retries);
+}
+
+int
+cfg_print(const struct cfg *c, FILE *fp)
+{
+    const struct cfg_global *g = &c->g;
+    char b[40];
+
+    fputs("global:\n", fp);
+    put_kv(fp, "  ", "listen", g->listen);
+    put_kv(fp, "  ", "database", g->database);
+    put_dur(fp, "  ", "interval", g->interval_ms);
+    put_dur(fp, "  ", "timeout", g->timeout_ms);
+    fprintf(fp, "  retries: %u\n", g->retries);
+    fprintf(fp, "  poller_threads: %u\n", g->poller_threads);
+    fprintf(fp, "  log_level: %s\n", cfg_log_level_name(g->log_level));
+    put_dur(fp, "  ", "sdr_refresh", g->sdr_refresh_ms);
+    fputs("  retention:\n", fp);
+    put_dur(fp, "    ", "raw", g->retention_raw_ms);
+    if (g->downsample_ms)
+        put_dur(fp, "    ", "downsample", g->downsample_ms);
+    else
+        fputs("    downsample: none\n", fp);
+    cfg_fmt_size(g->max_db_size, b, sizeof(b));
+    fprintf(fp, "    max_db_size: %s\n", b);
+    fputs("profiles:\n", fp);
+    for (size_t i = 0; i < c->nprofiles; i++)
+        print_profile(fp, &c->profiles[i]);
+    fputs("targets:\n", fp);
+    for (size_t i = 0; i < c->ntargets; i++)
+        print_target(fp, &c->targets[i]);
+    return ferror(fp) ? IC_EIO : 0;
+}
+
+const char *
+cfg_privilege_name(enum cfg_privilege p)
+{
+    switch (p) {
+    case CFG_PRIV_USER:
+        return "user";
+    case CFG_PRIV_OPERATOR:
+        return "operator";
+    case CFG_PRIV_ADMINISTRATOR:
+        return "administrator";
+    }
+    return "?";
+}
+
+const char *
+cfg_log_level_name(enum cfg_log_level l)
+{
+    static const char *const names[] = {"err", "warn", "info", "debug"};
+    return (unsigned)l < 4 ? names[l] : "?";
+}
+
+/* ---- secrets ---- */
+
+static int
+resolve(const struct cfg_profile *p, enum cfg_secret_source src, const char *ref, size_t max,
+        struct secret **out, char *err, size_t errlen)
+{
+    char msg[300];
+    int rc;
+    *out = NULL;
+    switch (src) {
+    case CFG_SECRET_ENV:
+        rc = secret_from_env(ref, out, msg, sizeof(msg));
+        break;
+    case CFG_SECRET_FILE:
+        rc = secret_from_file_max(ref, 1, max, out, msg, sizeof(msg));
+        break;
+    case CFG_SECRET_INLINE:
+        *out = secret_new(secret_bytes(p->password_inline), secret_len(p->password_inline));
+        return *out ? 0 : IC_ENOMEM;
+    default:
+        return 0;
+    }
+    if (rc != 0)
+        snprintf(err, errlen, "profile '%s': %s", p->name, msg);
+    return rc;
+}
+
+int
+cfg_profile_password(const struct cfg_profile *p, struct secret **out, char *err, size_t errlen)
+{
+    return resolve(p, p->password_source, p->password_ref, 20, out, err, errlen);
+}
+
+int
+cfg_profile_kg(const struct cfg_profile *p, struct secret **out, char *err, size_t errlen)
+{
+    return resolve(p, p->kg_source, p->kg_ref, 42, out, err, errlen);
+}
+
+/* ---- lifetime and accessors ---- */
+
+void
+cfg_spec_free(struct cfg_spec *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nlabels; i++) {
+        free(s->labels[i].name);
+        free(s->labels[i].value);
+    }
+    free(s->labels);
+    for (size_t i = 0; i < s->ninclude; i++)
+        free(s->include[i]);
+    free(s->include);
+    for (size_t i = 0; i < s->nexclude; i++)
+        free(s->exclude[i]);
+    free(s->exclude);
+    free(s);
+}
+
+void
+cfg_free(struct cfg *c)
+{
+    if (!c)
+        return;
+    free(c->g.listen);
+    free(c->g.database);
+    for (size_t i = 0; i < c->nprofiles; i++) {
+        struct cfg_profile *p = &c->profiles[i];
+        free(p->name);
+        free(p->user);
+        free(p->password_ref);
+        free(p->kg_ref);
+        secret_free(p->password_inline);
+    }
+    free(c->profiles);
+    for (size_t i = 0; i < c->ntargets; i++) {
+        free(c->targets[i].name);
+        free(c->targets[i].host);
+    }
+    free(c->targets);
+    for (size_t i = 0; i < c->nspecs; i++)
+        cfg_spec_free(c->specs[i]);
+    free(c->specs);
+    free(c);
+}
+
+const struct cfg_global *
+cfg_global(const struct cfg *c)
+{
+    return &c->g;
+}
+
+size_t
+cfg_nprofiles(const struct cfg *c)
+{
+    return c->nprofiles;
+}
+
+const struct cfg_profile *
+cfg_profile(const struct cfg *c, size_t i)
+{
+    return i < c->nprofiles ? &c->profiles[i] : NULL;
+}
+
+const struct cfg_profile *
+cfg_profile_find(const struct cfg *c, const char *name)
+{
+    for (size_t i = 0; i < c->nprofiles; i++)
+        if (c->profiles[i].name && strcmp(c->profiles[i].name, name) == 0)
+            return &c->profiles[i];
+    return NULL;
+}
+
+const struct cfg_profile *
+cfg_default_profile(const struct cfg *c)
+{
+    return c->nprofiles == 1 ? &c->profiles[0] : NULL;
+}
+
+size_t
+cfg_ntargets(const struct cfg *c)
+{
+    return c->ntargets;
+}
+
+const struct cfg_target *
+cfg_target(const struct cfg *c, size_t i)
+{
+    return i < c->ntargets ? &c->targets[i] : NULL;
+}
