@@ -5,7 +5,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* Written once at start-up, read by every thread: a plain int is enough. */
 static enum log_level cur_level = LOG_LVL_WARN;
@@ -103,12 +102,4 @@ log_limit_ok(struct log_limit *ll, enum log_level lvl, const char *fmt, ...)
         vlog(lvl, fmt, ap);
         va_end(ap);
     }
-}
-
-uint64_t
-clock_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }

@@ -42,7 +42,4 @@ void log_limit_fail(struct log_limit *ll, uint64_t now_ms, enum log_level lvl, c
     IC_PRINTF(4, 5);
 void log_limit_ok(struct log_limit *ll, enum log_level lvl, const char *fmt, ...) IC_PRINTF(3, 4);
 
-/* Monotonic clock in milliseconds, for timers and rate limits. */
-uint64_t clock_mono_ms(void);
-
 #endif

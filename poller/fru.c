@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "fru.h"
 #include "ic_err.h"
 
@@ -438,21 +439,6 @@ fru_decode(const uint8_t *img, size_t len, struct ipmi_fru *out)
     return 0;
 }
 
-/* Days since 1970-01-01 -> civil date (proleptic Gregorian, era arithmetic). */
-static void
-fru_civil(uint32_t days, unsigned *y, unsigned *m, unsigned *d)
-{
-    uint32_t z = days + 719468;
-    uint32_t era = z / 146097;
-    uint32_t doe = z - era * 146097;
-    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    uint32_t mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 void
 fru_board_date_text(const struct ipmi_fru *f, char *out, size_t outlen)
 {
@@ -467,7 +453,7 @@ fru_board_date_text(const struct ipmi_fru *f, char *out, size_t outlen)
     uint32_t min = (f->board_mfg_minutes & 0xFFFFFFu) + FRU_MIN_1970;
     uint32_t days = min / 1440, mod = min % 1440;
     unsigned y, m, d;
-    fru_civil(days, &y, &m, &d);
+    clock_civil_from_days(days, &y, &m, &d);
     snprintf(out, outlen, "%s %s %2u %02u:%02u:00 %u", wday[days % 7], mon[m - 1], d, mod / 60,
              mod % 60, y);
 }

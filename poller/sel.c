@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "ic_err.h"
 #include "sel.h"
 #include "sensor.h"
@@ -212,21 +213,6 @@ sel_decode(const uint8_t *rec, size_t len, const struct ipmi_sdr *sdr, struct ip
     return buf_rd_err(&r);
 }
 
-/* Days since 1970-01-01 -> civil date (proleptic Gregorian, era arithmetic). */
-static void
-sel_civil(uint32_t days, unsigned *y, unsigned *m, unsigned *d)
-{
-    uint32_t z = days + 719468;
-    uint32_t era = z / 146097;
-    uint32_t doe = z - era * 146097;
-    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    uint32_t mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 void
 sel_time_text(const struct ipmi_sel_entry *e, char *out, size_t outlen)
 {
@@ -248,7 +234,7 @@ sel_time_text(const struct ipmi_sel_entry *e, char *out, size_t outlen)
     }
     uint32_t days = e->timestamp / 86400, sec = e->timestamp % 86400;
     unsigned y, m, d;
-    sel_civil(days, &y, &m, &d);
+    clock_civil_from_days(days, &y, &m, &d);
     snprintf(out, outlen, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, m, d, sec / 3600, sec / 60 % 60,
              sec % 60);
 }
