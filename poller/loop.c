@@ -86,6 +86,98 @@ poller_loop_after(struct poller_loop *pl, uint64_t ms, void (*fn)(void *arg), vo
     return 0;
 }
 
+/* ---- cancellable timers and fd watches (the daemon's per-target clocks and queues) ---- */
+
+struct poller_timer {
+    uv_timer_t t;
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+static void
+timer_fire(uv_timer_t *t)
+{
+    struct poller_timer *pt = t->data;
+    pt->fn(pt->arg);
+}
+
+struct poller_timer *
+poller_timer_new(struct poller_loop *pl, void (*fn)(void *arg), void *arg)
+{
+    struct poller_timer *pt = calloc(1, sizeof(*pt));
+    if (!pt)
+        return NULL;
+    pt->fn = fn;
+    pt->arg = arg;
+    uv_timer_init(&pl->uv, &pt->t);
+    pt->t.data = pt;
+    return pt;
+}
+
+void
+poller_timer_start(struct poller_timer *pt, uint64_t ms)
+{
+    uv_timer_start(&pt->t, timer_fire, ms, 0);
+}
+
+void
+poller_timer_stop(struct poller_timer *pt)
+{
+    uv_timer_stop(&pt->t);
+}
+
+void
+poller_timer_free(struct poller_timer *pt)
+{
+    if (!pt)
+        return;
+    uv_timer_stop(&pt->t);
+    uv_close((uv_handle_t *)&pt->t, after_closed);
+}
+
+struct poller_watch {
+    uv_poll_t p;
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+static void
+watch_fire(uv_poll_t *p, int status, int events)
+{
+    (void)status;
+    (void)events;
+    struct poller_watch *w = p->data;
+    w->fn(w->arg);
+}
+
+int
+poller_loop_watch(struct poller_loop *pl, int fd, void (*fn)(void *arg), void *arg,
+                  struct poller_watch **out)
+{
+    struct poller_watch *w = calloc(1, sizeof(*w));
+    if (!w)
+        return IC_ENOMEM;
+    w->fn = fn;
+    w->arg = arg;
+    if (uv_poll_init(&pl->uv, &w->p, fd) != 0) {
+        free(w);
+        return IC_EIO;
+    }
+    w->p.data = w;
+    uv_poll_start(&w->p, UV_READABLE, watch_fire);
+    *out = w;
+    return 0;
+}
+
+void
+poller_watch_free(struct poller_watch *w)
+{
+    if (!w)
+        return;
+    uv_poll_stop(&w->p);
+    uv_close((uv_handle_t *)&w->p, after_closed);
+}
+
 static void
 close_any(uv_handle_t *h, void *arg)
 {

@@ -5,10 +5,10 @@ set -euo pipefail
 
 IC_BUILD_DEPS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
   libssl-dev libuv1-dev libjson-c-dev libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev
-  libyaml-dev libcmocka-dev)
+  libyaml-dev libcmocka-dev zlib1g-dev)
 # The simulated BMCs (../shared/bmcsim) and the peer tools the tests compare with.
 IC_TEST_DEPS=(openipmi ipmitool freeipmi-tools python3 python3-cryptography util-linux procps
-  iproute2 bc curl)
+  iproute2 bc curl prometheus prometheus-ipmi-exporter)
 
 ic_install_deps() {
   local missing=()

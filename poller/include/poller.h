@@ -40,6 +40,21 @@ uint64_t poller_loop_now(struct poller_loop *pl);
 /* Calls fn(arg) once on the loop after ms milliseconds. Returns 0 or IC_ENOMEM. */
 int poller_loop_after(struct poller_loop *pl, uint64_t ms, void (*fn)(void *arg), void *arg);
 
+/* A timer that can be stopped and restarted (poller_loop_after's cannot). NULL when out of memory. */
+struct poller_timer;
+struct poller_timer *poller_timer_new(struct poller_loop *pl, void (*fn)(void *arg), void *arg);
+/* Fires fn once after ms (restarting replaces a pending start). */
+void poller_timer_start(struct poller_timer *t, uint64_t ms);
+void poller_timer_stop(struct poller_timer *t);
+/* Stops and frees (the memory goes once the loop has closed it). NULL is a no-op. */
+void poller_timer_free(struct poller_timer *t);
+
+/* Calls fn(arg) on the loop whenever fd is readable (a command queue's eventfd). */
+struct poller_watch;
+int poller_loop_watch(struct poller_loop *pl, int fd, void (*fn)(void *arg), void *arg,
+                      struct poller_watch **out);
+void poller_watch_free(struct poller_watch *w);
+
 /* ---- session ------------------------------------------------------------- */
 
 #define IPMI_SUITE_AUTO    (-1) /* ask the BMC: 17 if offered, else 3 */

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * exp_int.h - private to exporters/: the output buffer, the Prometheus text
+ * exposition writer (prom_text.c) and the renderers (prom_ipmi.c,
+ * prom_fleet.c) that the HTTP server (http.c) and the tests call.
+ */
+#ifndef IC_EXP_INT_H
+#define IC_EXP_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "exporters.h"
+
+/* ---- growing output buffer ----------------------------------------------------- */
+
+/* Hard cap of one response: 10,000 targets x 40 sensors is about 60 MiB uncompressed. */
+#define EXP_BUF_MAX ((size_t)512 << 20)
+
+/*
+ * A growing byte buffer with a maximum. The first failure (IC_ENOMEM, or
+ * IC_ETOOBIG past max) is sticky: later appends do nothing, so a renderer
+ * checks err once at the end.
+ */
+struct exp_buf {
+    char *p;
+    size_t len, cap, max;
+    int err;
+};
+
+void exp_buf_init(struct exp_buf *b, size_t max);
+/* Frees the bytes; b may be reused after exp_buf_init. */
+void exp_buf_free(struct exp_buf *b);
+/* Takes the bytes out of b (caller frees); b is left empty. */
+char *exp_buf_take(struct exp_buf *b, size_t *len);
+/* Cuts b back to its first len bytes. */
+void exp_buf_truncate(struct exp_buf *b, size_t len);
+void exp_buf_append(struct exp_buf *b, const char *s, size_t n);
+void exp_buf_puts(struct exp_buf *b, const char *s);
+void exp_buf_putc(struct exp_buf *b, char c);
+void exp_buf_printf(struct exp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- Prometheus text format 0.0.4 ----------------------------------------------- */
+
+#define EXP_FLOAT_MAX 32 /* longest exp_fmt_float() text plus NUL */
+
+/*
+ * Formats v exactly as client_golang writes sample values: "NaN", "+Inf",
+ * "-Inf", and otherwise Go's strconv.AppendFloat(v, 'g', -1, 64): the
+ * shortest digits that read back as v, in exponent form ("1e+06",
+ * "2.5e-05") when the decimal exponent is < -4 or >= 6. -0 is "0".
+ * Returns the length written to out (out has EXP_FLOAT_MAX bytes).
+ */
+size_t exp_fmt_float(double v, char *out);
+void exp_buf_float(struct exp_buf *b, double v);
+/* Appends s as a label value, escaping \ " and newline; invalid UTF-8 becomes U+FFFD. */
+void exp_buf_label_value(struct exp_buf *b, const char *s);
+/* Appends name="value" (value escaped), preceded by ',' unless first. */
+void exp_buf_label(struct exp_buf *b, int first, const char *name, const char *value);
+/* "# HELP name help\n# TYPE name type\n". */
+void exp_family(struct exp_buf *b, const char *name, const char *type, const char *help);
+/*
+ * The value of a sensor as ipmi_exporter shows it: FreeIPMI prints readings
+ * with two decimals ("%.2f") and the exporter parses that text back.
+ */
+double exp_round2(double v);
+
+/* ---- renderers -------------------------------------------------------------------- */
+
+/*
+ * /ipmi?target=...: one target as ipmi_exporter 1.6.1 renders it (family and
+ * label names, label values, values, order). t NULL: a target we do not
+ * poll; rendered like an unreachable BMC (every collector's ipmi_up 0).
+ * Returns b->err.
+ */
+int exp_prom_ipmi(struct exp_buf *b, const struct snap_target *t);
+
+/* /metrics: every target, with target and config labels, plus our own families. */
+int exp_prom_fleet(struct exp_buf *b, struct snap_target *const *v, size_t n,
+                   const struct snap_daemon *d, const char *version);
+
+/* FreeIPMI's "Name (number)" for a manufacturer (IANA enterprise number), or "number". */
+void exp_manufacturer_text(uint32_t id, char *out, size_t outlen);
+
+/*
+ * One sensor as ipmi_exporter shows it. exp_sensor_view() fills the list of
+ * the readings ipmi_exporter would show, in its order, collapsing a shared
+ * record into its first sensor (name: the bare ID string). Returns the count,
+ * or IC_ENOMEM. *out is freed with free().
+ */
+struct exp_sensor {
+    const struct snap_reading *r;
+    char name[IPMI_NAME_MAX + 1];
+    char id[8];
+    int family; /* enum exp_sensor_family */
+};
+enum exp_sensor_family {
+    EXP_SENSOR_GENERIC = 0,
+    EXP_SENSOR_TEMPERATURE,
+    EXP_SENSOR_FAN,
+    EXP_SENSOR_VOLTAGE,
+    EXP_SENSOR_CURRENT,
+    EXP_SENSOR_POWER,
+};
+/* sorted: 1 = ipmi_exporter's order (by id text); 0 = repository order. */
+int exp_sensor_view(const struct snap_target *t, int collapse_shared, int sorted,
+                    struct exp_sensor **out);
+/* A reading's family (enum exp_sensor_family), value and state as ipmi_exporter shows them. */
+int exp_reading_family(const struct snap_reading *r);
+double exp_reading_value(const struct snap_reading *r);
+double exp_reading_state(const struct snap_reading *r);
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * exporters.h - the exporters layer's one public header: what the daemon
+ * shows the outside world, served from memory.
+ *
+ * Model: each poller thread publishes, after every poll of a target, an
+ * immutable snapshot of what it knows about that target (struct snap_target,
+ * reference-counted) into a struct snap_hub. The HTTP server (libmicrohttpd,
+ * its own thread) takes references to the current snapshots and renders them:
+ * a scrape never waits on a BMC, and a poller never waits on a scrape (the
+ * hub's lock only guards swapping pointers).
+ */
+#ifndef IC_EXPORTERS_H
+#define IC_EXPORTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ic_err.h"
+#include "poller.h"
+
+/* ---- snapshots -------------------------------------------------------------- */
+
+/* Collectors, as bits (the same values as config's CFG_COLL_*). */
+enum snap_coll {
+    SNAP_COLL_SENSORS = 1u << 0, /* ipmi_exporter's "ipmi" collector */
+    SNAP_COLL_SEL = 1u << 1,
+    SNAP_COLL_FRU = 1u << 2, /* device ID and FRU: ipmi_exporter's "bmc" collector */
+    SNAP_COLL_CHASSIS = 1u << 3,
+    SNAP_COLL_DCMI = 1u << 4,
+};
+
+/* One sensor reading, as exported. */
+struct snap_reading {
+    double value; /* NAN when there is no reading or the sensor is discrete */
+    uint16_t record_id;
+    uint16_t states; /* discrete: asserted state bits */
+    uint8_t number;
+    uint8_t sensor_type; /* Table 42-3 */
+    uint8_t event_type;  /* 0x01 threshold */
+    uint8_t unit_base;   /* SDR base unit code (1 degrees C, 4 volts, 5 amps, 6 watts, 18 RPM) */
+    uint8_t threshold;   /* 1: threshold-based */
+    uint8_t has_value;
+    uint8_t state; /* enum ipmi_state */
+    char name[IPMI_NAME_MAX + 1];
+};
+
+/* The FRU fields an inventory needs (FRU 0). */
+struct snap_fru {
+    char board_manufacturer[IPMI_FRU_TEXT_MAX + 1];
+    char board_product[IPMI_FRU_TEXT_MAX + 1];
+    char board_serial[IPMI_FRU_TEXT_MAX + 1];
+    char board_part[IPMI_FRU_TEXT_MAX + 1];
+    char product_manufacturer[IPMI_FRU_TEXT_MAX + 1];
+    char product_name[IPMI_FRU_TEXT_MAX + 1];
+    char product_serial[IPMI_FRU_TEXT_MAX + 1];
+    char product_part[IPMI_FRU_TEXT_MAX + 1];
+    char chassis_serial[IPMI_FRU_TEXT_MAX + 1];
+};
+
+struct snap_label {
+    char *name;
+    char *value;
+};
+
+/* Everything known about one target at one moment. Immutable once published. */
+struct snap_target {
+    int refs; /* private: snap_target_ref/unref (atomic) */
+    char *name;
+    char *host;
+    uint16_t port;
+    struct snap_label *labels; /* config labels, in config order */
+    size_t nlabels;
+
+    unsigned collectors;    /* enum snap_coll: configured */
+    unsigned collectors_ok; /* enum snap_coll: whose last run succeeded */
+    int up;                 /* the last poll reached the BMC (session open, answers) */
+    char state[16];         /* "starting", "up", "down" */
+    char last_error[256];   /* "" when the last poll succeeded */
+    int last_error_code;    /* IC_E* of last_error, 0 if none */
+
+    uint64_t last_poll_unix_ms;    /* start of the last poll (0 never) */
+    uint64_t last_success_unix_ms; /* end of the last fully successful poll (0 never) */
+    double poll_duration_s;        /* duration of the last poll */
+    uint64_t polls, poll_failures;
+    uint64_t errors[IC_ERR_COUNT]; /* failures by -IC_E* code (index 1..17) */
+    uint64_t sdr_reads;                 /* SDR repository reads (0 after a cached restart) */
+    struct ipmi_session_stats sess;     /* opens, reopens, retransmits, drops ... */
+
+    struct snap_reading *readings; /* last sensor sweep (collector "ipmi") */
+    size_t nreadings;
+
+    int has_devid;
+    struct ipmi_devid devid;
+    char firmware[16];      /* "2.47" */
+    char system_fw[64];     /* "N/A" when the BMC does not say */
+    char guid[37];          /* "" when unknown */
+    int has_fru;
+    struct snap_fru fru;
+    int has_chassis;
+    struct ipmi_chassis_status chassis;
+    int has_dcmi;
+    struct ipmi_dcmi_power dcmi;
+    int has_sel;
+    struct ipmi_sel_info sel;
+};
+
+/* A new snapshot with refs = 1, every field zero, name/host/labels copied. NULL when out of memory. */
+struct snap_target *snap_target_new(const char *name, const char *host, uint16_t port,
+                                    const struct snap_label *labels, size_t nlabels);
+/* A copy of t (readings and labels duplicated), refs = 1; NULL when out of memory. */
+struct snap_target *snap_target_clone(const struct snap_target *t);
+/* Replaces t's readings with a copy of v[0..n). 0 or IC_ENOMEM. Only before publishing. */
+int snap_target_set_readings(struct snap_target *t, const struct snap_reading *v, size_t n);
+void snap_target_ref(struct snap_target *t);
+/* Drops a reference; frees on the last. NULL is a no-op. */
+void snap_target_unref(struct snap_target *t);
+
+/* Daemon-wide facts for /metrics. */
+struct snap_daemon {
+    uint64_t start_unix_ms;
+    unsigned poller_threads;
+    size_t targets;
+    uint64_t db_size_bytes;
+    uint64_t storage_queue_len, storage_dropped, storage_write_errors;
+    uint64_t reloads, reload_failures;
+    uint64_t last_reload_unix_ms;
+    int last_reload_ok;
+};
+
+struct snap_hub;
+struct snap_hub *snap_hub_new(void);
+/* Drops every snapshot. NULL is a no-op. */
+void snap_hub_free(struct snap_hub *h);
+/*
+ * Any thread: t becomes slot's current snapshot (the hub takes the caller's
+ * reference; the previous one is unreferenced). t = NULL empties the slot (a
+ * removed target). Slots are small integers chosen by the caller. 0 or IC_ENOMEM.
+ */
+int snap_hub_put(struct snap_hub *h, size_t slot, struct snap_target *t);
+/*
+ * Any thread: references to every current snapshot, in slot order, in a
+ * new array *out (n returned). Release with snap_hub_release().
+ */
+size_t snap_hub_acquire(struct snap_hub *h, struct snap_target ***out);
+void snap_hub_release(struct snap_target **v, size_t n);
+void snap_hub_set_daemon(struct snap_hub *h, const struct snap_daemon *d);
+void snap_hub_get_daemon(struct snap_hub *h, struct snap_daemon *out);
+/* Readiness for /-/ready: set once every target has been polled once. */
+void snap_hub_set_ready(struct snap_hub *h, int ready);
+int snap_hub_ready(struct snap_hub *h);
+
+/* ---- HTTP server ------------------------------------------------------------ */
+
+struct exp_http_opts {
+    const char *listen;    /* "host:port" ("[::1]:9290" for IPv6) */
+    struct snap_hub *hub;  /* borrowed */
+    const char *version;   /* for the status page and build info */
+    /* POST /-/reload: runs on the HTTP thread; returns 0 or an error with a message. NULL: 404. */
+    int (*reload)(void *arg, char *msg, size_t msglen);
+    void *reload_arg;
+};
+struct exp_http;
+/* Binds and starts serving. 0, or IC_EIO with a message (address in use, bad address). */
+int exp_http_start(const struct exp_http_opts *o, struct exp_http **out, char *err, size_t errlen);
+/* The port actually bound (for listen "...:0"). */
+uint16_t exp_http_port(const struct exp_http *h);
+/* Stops serving and frees. NULL is a no-op. */
+void exp_http_stop(struct exp_http *h);
+
+#endif

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * snap.c - immutable per-target snapshots and the hub that holds the
+ * current one of each target.
+ *
+ * A poller thread builds a new snapshot (usually a clone of its previous
+ * one with fresh parts), then swaps it in with snap_hub_put(). The HTTP
+ * thread takes references to all of them under the same short lock and
+ * renders without it. The lock is taken once per poll of a target and once
+ * per scrape: never per packet.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exporters.h"
+
+static char *
+dup_str(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+static void
+free_labels(struct snap_label *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(l[i].name);
+        free(l[i].value);
+    }
+    free(l);
+}
+
+static int
+copy_labels(struct snap_target *t, const struct snap_label *l, size_t n)
+{
+    t->labels = NULL;
+    t->nlabels = 0;
+    if (n == 0)
+        return 0;
+    t->labels = calloc(n, sizeof(*t->labels));
+    if (!t->labels)
+        return IC_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        t->labels[i].name = dup_str(l[i].name);
+        t->labels[i].value = dup_str(l[i].value);
+        t->nlabels = i + 1;
+        if (!t->labels[i].name || !t->labels[i].value)
+            return IC_ENOMEM;
+    }
+    return 0;
+}
+
+static void
+snap_free(struct snap_target *t)
+{
+    free(t->name);
+    free(t->host);
+    free_labels(t->labels, t->nlabels);
+    free(t->readings);
+    free(t);
+}
+
+struct snap_target *
+snap_target_new(const char *name, const char *host, uint16_t port, const struct snap_label *labels,
+                size_t nlabels)
+{
+    struct snap_target *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->refs = 1;
+    t->port = port;
+    t->name = dup_str(name);
+    t->host = dup_str(host);
+    if (!t->name || !t->host || copy_labels(t, labels, nlabels) != 0) {
+        snap_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+struct snap_target *
+snap_target_clone(const struct snap_target *src)
+{
+    struct snap_target *t = malloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    *t = *src;
+    t->refs = 1;
+    t->name = NULL;
+    t->host = NULL;
+    t->labels = NULL;
+    t->nlabels = 0;
+    t->readings = NULL;
+    t->nreadings = 0;
+    t->name = dup_str(src->name);
+    t->host = dup_str(src->host);
+    if (!t->name || !t->host || copy_labels(t, src->labels, src->nlabels) != 0 ||
+        snap_target_set_readings(t, src->readings, src->nreadings) != 0) {
+        snap_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int
+snap_target_set_readings(struct snap_target *t, const struct snap_reading *v, size_t n)
+{
+    struct snap_reading *r = NULL;
+    if (n > 0) {
+        r = malloc(n * sizeof(*r));
+        if (!r)
+            return IC_ENOMEM;
+        memcpy(r, v, n * sizeof(*r));
+    }
+    free(t->readings);
+    t->readings = r;
+    t->nreadings = n;
+    return 0;
+}
+
+void
+snap_target_ref(struct snap_target *t)
+{
+    __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+snap_target_unref(struct snap_target *t)
+{
+    if (t && __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        snap_free(t);
+}
+
+/* ---- hub ---------------------------------------------------------------- */
+
+struct snap_hub {
+    pthread_mutex_t mu;
+    struct snap_target **slots;
+    size_t nslots; /* allocated */
+    size_t used;   /* non-NULL slots */
+    struct snap_daemon daemon;
+    int ready;
+};
+
+struct snap_hub *
+snap_hub_new(void)
+{
+    struct snap_hub *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    pthread_mutex_init(&h->mu, NULL);
+    return h;
+}
+
+void
+snap_hub_free(struct snap_hub *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nslots; i++)
+        snap_target_unref(h->slots[i]);
+    free(h->slots);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+}
+
+int
+snap_hub_put(struct snap_hub *h, size_t slot, struct snap_target *t)
+{
+    struct snap_target *old = NULL;
+    pthread_mutex_lock(&h->mu);
+    if (slot >= h->nslots) {
+        if (!t) {
+            pthread_mutex_unlock(&h->mu);
+            return 0;
+        }
+        size_t n = h->nslots ? h->nslots : 64;
+        while (n <= slot)
+            n *= 2;
+        struct snap_target **s = realloc(h->slots, n * sizeof(*s));
+        if (!s) {
+            pthread_mutex_unlock(&h->mu);
+            snap_target_unref(t);
+            return IC_ENOMEM;
+        }
+        memset(s + h->nslots, 0, (n - h->nslots) * sizeof(*s));
+        h->slots = s;
+        h->nslots = n;
+    }
+    old = h->slots[slot];
+    h->slots[slot] = t;
+    if (t && !old)
+        h->used++;
+    else if (!t && old)
+        h->used--;
+    pthread_mutex_unlock(&h->mu);
+    snap_target_unref(old); /* outside the lock: freeing may take a while */
+    return 0;
+}
+
+size_t
+snap_hub_acquire(struct snap_hub *h, struct snap_target ***out)
+{
+    *out = NULL;
+    pthread_mutex_lock(&h->mu);
+    size_t n = 0;
+    struct snap_target **v = h->used ? malloc(h->used * sizeof(*v)) : NULL;
+    if (v) {
+        for (size_t i = 0; i < h->nslots && n < h->used; i++) {
+            if (h->slots[i]) {
+                snap_target_ref(h->slots[i]);
+                v[n++] = h->slots[i];
+            }
+        }
+    }
+    pthread_mutex_unlock(&h->mu);
+    *out = v;
+    return n;
+}
+
+void
+snap_hub_release(struct snap_target **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        snap_target_unref(v[i]);
+    free(v);
+}
+
+void
+snap_hub_set_daemon(struct snap_hub *h, const struct snap_daemon *d)
+{
+    pthread_mutex_lock(&h->mu);
+    h->daemon = *d;
+    pthread_mutex_unlock(&h->mu);
+}
+
+void
+snap_hub_get_daemon(struct snap_hub *h, struct snap_daemon *out)
+{
+    pthread_mutex_lock(&h->mu);
+    *out = h->daemon;
+    pthread_mutex_unlock(&h->mu);
+}
+
+void
+snap_hub_set_ready(struct snap_hub *h, int ready)
+{
+    __atomic_store_n(&h->ready, ready, __ATOMIC_RELEASE);
+}
+
+int
+snap_hub_ready(struct snap_hub *h)
+{
+    return __atomic_load_n(&h->ready, __ATOMIC_ACQUIRE);
+}

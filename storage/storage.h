@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * storage.h - the storage layer's one public header: what the daemon saw,
+ * kept in SQLite (WAL) so it survives restarts and answers fleet questions.
+ *
+ * Model: one writer thread owns the write connection. Any thread hands it
+ * work with storage_put_*(), which copies the data into a message on a
+ * bounded queue (common/queue) and never blocks on the database; the writer
+ * batches what is queued into one transaction (at most ~250 ms or a few
+ * thousand rows at a time). A full queue drops the message, counts it and
+ * returns IC_ETOOBIG: a slow disk never stalls a poller thread.
+ * Reads (storage_get_*, storage_query_*) use their own connection and may
+ * run on any thread, one at a time per struct storage (an internal mutex).
+ *
+ * The schema is versioned (PRAGMA user_version) and migrated at open.
+ * Retention runs in the writer: raw samples older than retention_raw_ms are
+ * folded into downsampled rows (min/avg/max per downsample_ms period) or
+ * dropped when downsample_ms is 0; above max_db_size the oldest data goes first.
+ */
+#ifndef IC_STORAGE_H
+#define IC_STORAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ipmi_devid;
+struct ipmi_fru;
+struct ipmi_sel_cursor;
+struct storage;
+
+struct storage_opts {
+    uint64_t retention_raw_ms; /* 0 = 7 days */
+    uint64_t downsample_ms;    /* 0 = drop old raw samples instead of folding them */
+    uint64_t max_db_size;      /* bytes; 0 = 2 GiB */
+    size_t queue_cap;          /* messages; 0 = 65536 */
+    int read_only;             /* the CLI: no writer, no migration (refuses a newer schema) */
+};
+
+/*
+ * Opens (creating if needed) the database at path, sets WAL mode and migrates
+ * the schema. Returns 0 and *out, or IC_EIO (cannot open/create, disk full,
+ * not a database) / IC_ECONFIG (schema newer than this binary) / IC_ENOMEM,
+ * with a message naming the file in err.
+ */
+int storage_open(const char *path, const struct storage_opts *o, struct storage **out, char *err,
+                 size_t errlen);
+/* Starts the writer thread. 0 or IC_ENOMEM/IC_EIO. */
+int storage_start(struct storage *st, char *err, size_t errlen);
+/* Commits what is queued, stops the writer, closes. NULL is a no-op. */
+void storage_close(struct storage *st);
+/* Waits until everything queued before the call is committed (tests, shutdown). 0 or IC_EIO. */
+int storage_flush(struct storage *st);
+/* Runs retention now in the writer and waits for it (tests); normally it runs every minute. */
+int storage_retention_now(struct storage *st, uint64_t now_unix_ms);
+
+/* ---- writes: any thread, asynchronous; the data is copied ----------------- */
+
+struct storage_label {
+    const char *name;
+    const char *value;
+};
+
+struct storage_target {
+    const char *name;
+    const char *host;
+    uint16_t port;
+    const struct storage_label *labels;
+    size_t nlabels;
+};
+/* The configured targets (at start and at each reload): upserted; targets not
+   in the list are kept (their history stays) but marked as not configured. */
+int storage_put_targets(struct storage *st, const struct storage_target *v, size_t n);
+
+struct storage_sample {
+    uint16_t record_id;
+    uint8_t number;
+    uint8_t sensor_type;
+    const char *name; /* sensor name */
+    const char *unit; /* "degrees C", "RPM", ..., "discrete" */
+    int has_value;
+    double value;
+    uint8_t state;   /* enum ipmi_state */
+    uint16_t states; /* discrete: asserted bits */
+};
+/* One sweep of a target's sensors, read at ts_unix_ms. */
+int storage_put_samples(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                        const struct storage_sample *v, size_t n);
+
+struct storage_sel {
+    uint8_t raw[16];
+    uint16_t record_id;
+    uint32_t timestamp; /* SEL timestamp as recorded */
+    uint8_t severity;   /* enum ipmi_state */
+    const char *sensor; /* "" when unknown */
+    const char *event;  /* in words */
+    const char *detail; /* "" when none */
+};
+/*
+ * New SEL records of a target, and the cursor after them, in one transaction:
+ * a record already stored (same target, record ID and 16 bytes) is ignored, so
+ * a replay cannot duplicate. reset = the BMC's SEL was cleared or wrapped
+ * (recorded as an event; stored entries are kept). n may be 0 (cursor only).
+ */
+int storage_put_sel(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                    const struct storage_sel *v, size_t n, int reset,
+                    const struct ipmi_sel_cursor *cursor);
+/* The target's SDR cache (ipmi_sdr_cache_blob()), replacing the previous one. */
+int storage_put_sdr(struct storage *st, const char *target, const uint8_t *blob, size_t len);
+/* Identity and inventory; either pointer may be NULL (that part unchanged). guid may be NULL. */
+int storage_put_inventory(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                          const struct ipmi_devid *devid, const char *guid,
+                          const struct ipmi_fru *fru);
+/* A state transition of a target ("up", "down", ...) with the error that caused it ("" if none). */
+int storage_put_state(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                      const char *state, const char *error);
+
+/* ---- reads: any thread ---------------------------------------------------- */
+
+/* The stored SDR blob of target into a malloc'ed *blob (caller frees); *len = 0 if none. */
+int storage_get_sdr(struct storage *st, const char *target, uint8_t **blob, size_t *len);
+/* The stored SEL cursor of target; out->valid = 0 if none. */
+int storage_get_sel_cursor(struct storage *st, const char *target, struct ipmi_sel_cursor *out);
+
+struct storage_stats {
+    uint64_t db_size_bytes; /* main file + WAL */
+    uint64_t queue_len;
+    uint64_t dropped;      /* messages dropped because the queue was full */
+    uint64_t write_errors; /* transactions that failed (disk full, ...) */
+    uint64_t transactions;
+    uint64_t rows_written;
+    uint64_t retention_runs;
+    uint64_t rows_trimmed;
+};
+void storage_stats(struct storage *st, struct storage_stats *out);
+
+/* The message of the last failure (write or read), for logs; never NULL. */
+const char *storage_errmsg(struct storage *st);
+
+/* ---- fleet questions: `ipmi-collector inventory` and `query` ------------- */
+/* (declared by storage_query.c: see below; each writes text, json or csv to fp) */
+
+enum storage_format { STORAGE_TEXT, STORAGE_JSON, STORAGE_CSV };
+
+/* What to select; every field is optional (NULL, 0). All conditions must hold. */
+struct storage_filter {
+    const char *target;     /* one target by name */
+    const char *sensor;     /* storage_query_sensor: the sensor's name (required) */
+    const char *grep;       /* SEL: text in sensor, event or detail (ASCII case-blind) */
+    int min_severity;       /* SEL: enum ipmi_state, this or worse; 0 = any */
+    uint64_t since_unix_ms; /* rows at or after this time (SEL: when stored) */
+    const struct storage_label *labels; /* inventory: the target has label name = value */
+    size_t nlabels;
+    const struct storage_label *where; /* inventory: output column name = value (as text) */
+    size_t nwhere;
+};
+
+/*
+ * Each prints one table to fp (text: aligned columns with a header; json: an
+ * array of objects, null for missing values; csv: RFC 4180 with a header).
+ * Times are ISO 8601 UTC. Returns 0, IC_ECONFIG (unknown --where column,
+ * message in storage_errmsg()), IC_EIO (database error); storage_query_sensor
+ * returns 1 (nothing printed) when the target has no sensor of that name.
+ * The read lock is held while printing: fp should not block for long.
+ */
+/* One row per target: identity, state, inventory, labels. */
+int storage_query_inventory(struct storage *st, const struct storage_filter *f,
+                            enum storage_format fmt, FILE *fp);
+/* History of one sensor, oldest first: raw rows and downsampled rows ("kind"). */
+int storage_query_sensor(struct storage *st, const struct storage_filter *f,
+                         enum storage_format fmt, FILE *fp);
+/* SEL entries across the fleet, in the order they were stored. */
+int storage_query_sel(struct storage *st, const struct storage_filter *f, enum storage_format fmt,
+                      FILE *fp);
+/* State transitions of targets, oldest first. */
+int storage_query_states(struct storage *st, const struct storage_filter *f,
+                         enum storage_format fmt, FILE *fp);
+
+#endif
