@@ -77,5 +77,6 @@ int cmd_dcmi(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_simctl(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  * Reads as the table of contents: each subcommand lives in its own file.
  */
 #include "cli.h"
+#include "cmd_db.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -25,6 +26,9 @@ static const char main_help[] =
     "  sim        a fleet of simulated BMCs (for the demo, rehearsals, benchmarks)\n"
     "  simctl     control a running sim: sensor values, SEL events, power, faults\n"
     "  check-config  check the daemon's configuration: check-config -c FILE [--print]\n"
+    "  inventory  the fleet from the daemon's database: inventory -d DB [--where COL=V] [--json]\n"
+    "  query      history from the database: query sensor|sel|states -d DB [--since 2h]\n"
+    "  daemon     watch the configured fleet, serve /metrics and /ipmi: daemon -c FILE\n"
     "\n"
     "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
     "-f FILE reads a file that only its owner may read (chmod 600).\n"
@@ -80,6 +84,12 @@ main(int argc, char **argv)
         return cmd_simctl(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "inventory") == 0)
+        return cmd_inventory(argc - 1, argv + 1);
+    if (strcmp(argv[1], "query") == 0)
+        return cmd_query(argc - 1, argv + 1);
+    if (strcmp(argv[1], "daemon") == 0)
+        return cmd_daemon(argc - 1, argv + 1);
     fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);
     return CLI_EXIT_USAGE;
 }

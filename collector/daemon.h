@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * daemon.h - the pieces of `ipmi-collector daemon`, private to collector/:
+ *
+ *   daemon.c   main thread: config, signals, reload (diff of targets), stats
+ *   tgt_spec.c what one target needs from the config, as an owned copy
+ *   pool.c     the poller threads: one loop each, a command queue each
+ *   target.c   one BMC on a poller thread: the poll cycle, backoff, snapshots
+ *
+ * One sensor reading travels: daemon.c (config) -> pool.c (a worker's loop)
+ * -> target.c (poll: poller's ipmi_sensors_read over the kept session) ->
+ * exporters' snap_hub (snapshot) -> exporters' HTTP server (/metrics), and
+ * storage_put_samples() (SQLite).
+ */
+#ifndef IC_DAEMON_H
+#define IC_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exporters.h"
+#include "poller.h"
+
+struct cfg;
+struct cfg_target;
+struct secret;
+struct storage;
+
+/* Everything a target needs, copied from the config (which a reload frees). */
+struct tgt_spec {
+    char *name;
+    char *host;
+    uint16_t port;
+    char *user;
+    struct secret *password;
+    struct secret *kg; /* NULL: none */
+    int cipher_suite;  /* IPMI suite id or IPMI_SUITE_AUTO */
+    int privilege;     /* enum ipmi_priv */
+    unsigned timeout_ms, retries;
+    uint64_t interval_ms;
+    uint64_t sdr_refresh_ms;
+    unsigned collectors; /* enum snap_coll */
+    struct snap_label *labels;
+    size_t nlabels;
+    char **include, **exclude; /* sensor name globs */
+    size_t ninclude, nexclude;
+    /* Preloaded from the database by the main thread (no disk I/O on a poller thread). */
+    uint8_t *sdr_blob;
+    size_t sdr_len;
+    struct ipmi_sel_cursor sel_cursor;
+};
+
+/* Builds a spec for target i of c (secrets resolved now). 0, or an IC_E* code with a message. */
+int tgt_spec_new(const struct cfg *c, size_t i, struct tgt_spec **out, char *err, size_t errlen);
+void tgt_spec_free(struct tgt_spec *s);
+/* 1 when a session opened for a can serve b (address, credentials, suite, privilege, timers). */
+int tgt_spec_same_session(const struct tgt_spec *a, const struct tgt_spec *b);
+/* 1 when nothing at all differs (apart from the preloaded state). */
+int tgt_spec_same(const struct tgt_spec *a, const struct tgt_spec *b);
+/* 1 when the sensor name passes the include/exclude globs. */
+int tgt_spec_wants_sensor(const struct tgt_spec *s, const char *name);
+
+/* Shared by every thread; the objects are thread-safe. */
+struct daemon_ctx {
+    struct snap_hub *hub;
+    struct storage *st; /* NULL: no database (tests) */
+    int first_polls;    /* atomic: targets that have finished their first poll */
+};
+
+/* ---- target.c: runs on its worker's loop only ---- */
+struct target;
+/* Takes spec. Schedules the first poll within one interval (spread, so a start is no stampede). */
+int target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct tgt_spec *spec,
+               void (*gone)(void *arg, size_t slot), void *gone_arg, struct target **out);
+/* A reload changed settings that do not need a new session: takes spec. */
+void target_update(struct target *t, struct tgt_spec *spec);
+/* Ends the target: lets a running step finish, closes the session, frees t, empties its slot. */
+void target_remove(struct target *t);
+/* Shutdown: like target_remove, but a running step is cancelled at once. */
+void target_abort(struct target *t);
+/* Targets alive on the calling thread's loops (all loops of a process: for tests). */
+size_t target_live_count(void);
+
+/* ---- pool.c ---- */
+struct pool;
+/* n poller threads (0: the number of CPUs, at most 8). */
+int pool_new(unsigned n, struct daemon_ctx *ctx, struct pool **out, char *err, size_t errlen);
+unsigned pool_threads(const struct pool *p);
+/* Commands from the main thread; each takes spec. 0 or IC_ENOMEM. */
+int pool_add(struct pool *p, size_t slot, struct tgt_spec *spec);
+int pool_update(struct pool *p, size_t slot, struct tgt_spec *spec);
+int pool_remove(struct pool *p, size_t slot);
+/* Closes every session (Close Session sent, at most timeout_ms), stops and joins the threads. */
+void pool_free(struct pool *p, unsigned timeout_ms);
+
+/* Any thread: slot's target is gone and its hub slot empty, so the slot may be reused. */
+void daemon_slot_freed(size_t slot);
+
+#endif

@@ -1,0 +1,884 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * target.c - one BMC as the daemon sees it, on its poller thread's loop.
+ *
+ * A poll is a chain of steps over the target's kept-open session, one
+ * request in flight at a time (the session bounds it): device ID, GUID and
+ * FRU (at start, then daily), the SDR repository's timestamps (at start,
+ * then every sdr_refresh; records re-read only if they changed), a sensor
+ * sweep, chassis status, DCMI power, SEL info and, when it moved, the new
+ * SEL records after the stored cursor. Its result becomes a new snapshot in
+ * the hub and rows for storage.
+ *
+ * Errors: a step the BMC refuses (completion code, malformed answer) marks
+ * that collector failed and the poll goes on; an error of the session
+ * itself (no answer, wrong password, ...) ends the poll, the target is
+ * "down" and the next try backs off exponentially up to BACKOFF_CAP_MS. No
+ * target ever waits for another: each has its own timer and session.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "daemon.h"
+#include "ic_err.h"
+#include "log.h"
+#include "storage.h"
+
+#define BACKOFF_CAP_MS   (5 * 60 * 1000)
+#define INVENTORY_MS     (24 * 3600 * 1000ULL)
+#define CONFIRM_CLOSE_MS 2000
+
+enum step {
+    ST_DEVID,
+    ST_GUID,
+    ST_SYSFW,
+    ST_FRU,
+    ST_SDR,
+    ST_SENSORS,
+    ST_CHASSIS,
+    ST_DCMI,
+    ST_SELINFO,
+    ST_SEL,
+    ST_END
+};
+
+struct target {
+    struct poller_loop *pl;
+    struct daemon_ctx *ctx;
+    size_t slot;
+    struct tgt_spec *spec;
+    void (*gone)(void *arg, size_t slot);
+    void *gone_arg;
+    struct ipmi_session *s;
+    struct poller_timer *timer;
+    struct ipmi_sdr_cache *sdr;
+    uint64_t sdr_checked_ms; /* loop time of the last SDR info check; 0 = never */
+    uint64_t inv_ms;         /* loop time of the last device ID/FRU read; 0 = never */
+    int bmc_ok;              /* the last device ID read worked */
+    struct ipmi_sel_cursor cursor;
+    struct ipmi_sel_info sel_seen; /* SEL info when the cursor was last brought up to date */
+    int sel_seen_valid;
+    struct snap_target *snap; /* the published snapshot (we hold a reference) */
+    struct snap_target *next; /* the one this poll builds */
+    uint32_t rng;
+    /* the poll in progress */
+    int busy;
+    int step;
+    int fatal;         /* IC_E* of a session error ending the poll, or 0 */
+    int last_err;      /* IC_E* of the last failed step (fatal or not) */
+    char errmsg[256];  /* its message */
+    unsigned coll_ok;  /* collectors that worked in this poll */
+    uint64_t start_ms; /* loop time */
+    uint64_t start_unix_ms;
+    unsigned failures; /* consecutive failed polls */
+    int first_done;
+    int was_up; /* -1 unknown */
+    struct log_limit ll;
+    /* removal */
+    int removing, aborting, closing;
+};
+
+static _Thread_local size_t live_targets; /* per poller thread */
+
+size_t
+target_live_count(void)
+{
+    return live_targets;
+}
+
+static uint64_t
+unix_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u;
+}
+
+static uint32_t
+rnd(struct target *t)
+{
+    /* xorshift32: jitter only, no need for quality. */
+    uint32_t x = t->rng;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return t->rng = x;
+}
+
+static void advance(struct target *t);
+static void removal_continue(struct target *t);
+
+/* ---- session ---------------------------------------------------------------- */
+
+static int
+make_session(struct target *t, char *err, size_t errlen)
+{
+    const struct tgt_spec *sp = t->spec;
+    struct ipmi_session_opts o = {
+        .name = sp->name,
+        .host = sp->host,
+        .port = sp->port,
+        .user = sp->user,
+        .password = sp->password,
+        .kg = sp->kg,
+        .cipher_suite = sp->cipher_suite,
+        .privilege = sp->privilege,
+        .timeout_ms = sp->timeout_ms,
+        .retries = sp->retries,
+    };
+    return ipmi_session_new(t->pl, &o, &t->s, err, errlen);
+}
+
+/* ---- step results --------------------------------------------------------- */
+
+static int
+is_session_error(int err)
+{
+    return err != IC_ECC && err != IC_EPROTO && err != IC_EINVAL;
+}
+
+/* Records a failed step; returns 1 when the poll must end (a session error). */
+static int
+step_failed(struct target *t, int err, const char *what, uint8_t cc)
+{
+    t->last_err = err;
+    if (err == IC_ECC)
+        snprintf(t->errmsg, sizeof(t->errmsg), "%s: %s (0x%02x)", what, ipmi_cc_str(cc), cc);
+    else if (t->s)
+        snprintf(t->errmsg, sizeof(t->errmsg), "%s: %s", what, ipmi_session_errmsg(t->s));
+    else
+        snprintf(t->errmsg, sizeof(t->errmsg), "%s: %s", what, ic_strerror(err));
+    if (err < 0 && -err < IC_ERR_COUNT)
+        t->next->errors[-err]++;
+    if (is_session_error(err)) {
+        t->fatal = err;
+        return 1;
+    }
+    return 0;
+}
+
+/* Common entry of every callback: 1 if the target is being removed (the step is dropped). */
+static int
+leaving(struct target *t)
+{
+    if (!t->removing)
+        return 0;
+    t->busy = 0;
+    removal_continue(t);
+    return 1;
+}
+
+static void
+step_done(struct target *t, int fatal)
+{
+    if (fatal)
+        t->step = ST_END - 1;
+    advance(t);
+}
+
+/* Response of a plain request: 0 and the response, or a handled failure (-1). */
+static int
+plain_ok(struct target *t, int err, const struct ipmi_resp *rsp, const char *what)
+{
+    if (err == 0 && rsp->cc != 0)
+        err = IC_ECC;
+    if (err == 0)
+        return 0;
+    step_done(t, step_failed(t, err, what, rsp ? rsp->cc : 0));
+    return -1;
+}
+
+static void
+on_devid(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct target *t = arg;
+    if (leaving(t) || plain_ok(t, err, rsp, "Get Device ID") != 0) {
+        if (!t->removing)
+            t->bmc_ok = 0;
+        return;
+    }
+    if (ipmi_decode_devid(rsp->data, rsp->len, &t->next->devid) != 0) {
+        t->bmc_ok = 0;
+        step_done(t, step_failed(t, IC_EPROTO, "Get Device ID: malformed answer", 0));
+        return;
+    }
+    t->next->has_devid = 1;
+    ipmi_devid_fw_str(&t->next->devid, t->next->firmware, sizeof(t->next->firmware));
+    t->bmc_ok = 1;
+    t->inv_ms = poller_loop_now(t->pl);
+    step_done(t, 0);
+}
+
+static void
+on_guid(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    uint8_t g[16];
+    /* Optional: a BMC without a GUID is not failing. */
+    if (err == 0 && rsp->cc == 0 && ipmi_decode_guid(rsp->data, rsp->len, g) == 0)
+        ipmi_guid_str(g, t->next->guid);
+    else if (err != 0 && is_session_error(err)) {
+        step_done(t, step_failed(t, err, "Get System GUID", 0));
+        return;
+    }
+    step_done(t, 0);
+}
+
+static void
+on_sysfw(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    if (err != 0 && is_session_error(err)) {
+        step_done(t, step_failed(t, err, "Get System Info Parameters", 0));
+        return;
+    }
+    /* Parameter 1, set 0: revision, set selector, encoding, length, then up to 14 bytes. */
+    snprintf(t->next->system_fw, sizeof(t->next->system_fw), "N/A");
+    if (err == 0 && rsp->cc == 0 && rsp->len >= 4 && (rsp->data[2] & 0x0F) <= 2) {
+        size_t n = rsp->data[3];
+        size_t have = rsp->len - 4;
+        if (n > have)
+            n = have;
+        if (n > 0 && n < sizeof(t->next->system_fw)) {
+            memcpy(t->next->system_fw, rsp->data + 4, n);
+            t->next->system_fw[n] = '\0';
+        }
+    }
+    step_done(t, 0);
+}
+
+static void
+copy_field(char *dst, const struct ipmi_fru_field *f)
+{
+    snprintf(dst, IPMI_FRU_TEXT_MAX + 1, "%s", f->text);
+}
+
+static void
+on_fru(void *arg, int err, const uint8_t *img, size_t len)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    struct snap_target *n = t->next;
+    if (err == 0) {
+        struct ipmi_fru f;
+        if (ipmi_fru_decode(img, len, &f) == 0) {
+            n->has_fru = 1;
+            copy_field(n->fru.board_manufacturer, &f.board_mfg);
+            copy_field(n->fru.board_product, &f.board_product);
+            copy_field(n->fru.board_serial, &f.board_serial);
+            copy_field(n->fru.board_part, &f.board_part);
+            copy_field(n->fru.product_manufacturer, &f.product_mfg);
+            copy_field(n->fru.product_name, &f.product_name);
+            copy_field(n->fru.product_serial, &f.product_serial);
+            copy_field(n->fru.product_part, &f.product_part);
+            copy_field(n->fru.chassis_serial, &f.chassis_serial);
+            if (t->ctx->st)
+                storage_put_inventory(t->ctx->st, t->spec->name, unix_ms(),
+                                      n->has_devid ? &n->devid : NULL, n->guid[0] ? n->guid : NULL,
+                                      &f);
+        } else {
+            err = IC_EPROTO;
+        }
+    }
+    if (err != 0) {
+        /* The identity still goes in: a BMC without FRU data is common. */
+        if (t->ctx->st && n->has_devid)
+            storage_put_inventory(t->ctx->st, t->spec->name, unix_ms(), &n->devid,
+                                  n->guid[0] ? n->guid : NULL, NULL);
+        step_done(t, step_failed(t, err, "FRU 0", 0));
+        return;
+    }
+    step_done(t, 0);
+}
+
+static void
+on_sdr(void *arg, int err, struct ipmi_sdr_cache *cache)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    if (err != 0) {
+        step_done(t, step_failed(t, err, "SDR repository", 0));
+        return;
+    }
+    t->sdr_checked_ms = poller_loop_now(t->pl);
+    if (cache != t->sdr) {
+        ipmi_sdr_cache_free(t->sdr);
+        t->sdr = cache;
+        t->next->sdr_reads++;
+        if (t->ctx->st) {
+            const uint8_t *blob;
+            size_t len;
+            ipmi_sdr_cache_blob(cache, &blob, &len);
+            storage_put_sdr(t->ctx->st, t->spec->name, blob, len);
+        }
+    }
+    step_done(t, 0);
+}
+
+/* The SDR record of a reading: both lists are in repository order, so look near the hint. */
+static const struct ipmi_sdr *
+sdr_of(const struct ipmi_sdr_cache *c, const struct ipmi_reading *r, size_t *hint)
+{
+    size_t n = ipmi_sdr_cache_count(c);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (*hint + k) % n;
+        const struct ipmi_sdr *d = ipmi_sdr_cache_get(c, i);
+        if (d->record_id == r->record_id && d->number == r->number) {
+            *hint = i + 1;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static void
+on_sensors(void *arg, int err, const struct ipmi_reading *r, size_t n)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    if (err != 0) {
+        snap_target_set_readings(t->next, NULL, 0);
+        step_done(t, step_failed(t, err, "sensor sweep", 0));
+        return;
+    }
+    struct snap_reading *v = n ? calloc(n, sizeof(*v)) : NULL;
+    struct storage_sample *smp = n ? calloc(n, sizeof(*smp)) : NULL;
+    size_t k = 0, hint = 0;
+    for (size_t i = 0; v && smp && i < n; i++) {
+        if (!tgt_spec_wants_sensor(t->spec, r[i].name))
+            continue;
+        const struct ipmi_sdr *d = sdr_of(t->sdr, &r[i], &hint);
+        struct snap_reading *o = &v[k];
+        o->value = r[i].has_value && r[i].threshold ? r[i].value : NAN;
+        o->record_id = r[i].record_id;
+        o->states = r[i].states;
+        o->number = r[i].number;
+        o->sensor_type = r[i].sensor_type;
+        o->event_type = r[i].event_type;
+        o->unit_base = d ? d->unit_base : 0;
+        o->threshold = (uint8_t)r[i].threshold;
+        o->has_value = (uint8_t)r[i].has_value;
+        o->state = (uint8_t)r[i].state;
+        snprintf(o->name, sizeof(o->name), "%s", r[i].name);
+        smp[k] = (struct storage_sample){.record_id = r[i].record_id,
+                                         .number = r[i].number,
+                                         .sensor_type = r[i].sensor_type,
+                                         .name = r[i].name,
+                                         .unit = r[i].unit,
+                                         .has_value = r[i].has_value,
+                                         .value = r[i].value,
+                                         .state = (uint8_t)r[i].state,
+                                         .states = r[i].states};
+        k++;
+    }
+    if (n && (!v || !smp)) {
+        free(v);
+        free(smp);
+        step_done(t, step_failed(t, IC_ENOMEM, "sensor sweep", 0));
+        return;
+    }
+    snap_target_set_readings(t->next, v, k);
+    if (t->ctx->st && k)
+        storage_put_samples(t->ctx->st, t->spec->name, t->start_unix_ms, smp, k);
+    free(v);
+    free(smp);
+    t->coll_ok |= SNAP_COLL_SENSORS;
+    step_done(t, 0);
+}
+
+static void
+on_chassis(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    t->next->has_chassis = 0;
+    if (plain_ok(t, err, rsp, "Get Chassis Status") != 0)
+        return;
+    if (ipmi_chassis_decode_status(rsp->data, rsp->len, &t->next->chassis) != 0) {
+        step_done(t, step_failed(t, IC_EPROTO, "Get Chassis Status: malformed answer", 0));
+        return;
+    }
+    t->next->has_chassis = 1;
+    t->coll_ok |= SNAP_COLL_CHASSIS;
+    step_done(t, 0);
+}
+
+static void
+on_dcmi(void *arg, int err, const struct ipmi_resp *rsp)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    t->next->has_dcmi = 0;
+    if (plain_ok(t, err, rsp, "DCMI Get Power Reading") != 0)
+        return;
+    if (ipmi_dcmi_decode_power(rsp->data, rsp->len, &t->next->dcmi) != 0) {
+        step_done(t, step_failed(t, IC_EPROTO, "DCMI Get Power Reading: malformed answer", 0));
+        return;
+    }
+    t->next->has_dcmi = 1;
+    t->coll_ok |= SNAP_COLL_DCMI;
+    step_done(t, 0);
+}
+
+static void
+on_selinfo(void *arg, int err, const struct ipmi_sel_info *info)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    t->next->has_sel = 0;
+    if (err != 0) {
+        step_done(t, step_failed(t, err, "Get SEL Info", 0));
+        return;
+    }
+    t->next->sel = *info;
+    t->next->has_sel = 1;
+    /* Nothing was added or erased since we last caught up: skip reading records. */
+    if (t->sel_seen_valid && t->cursor.valid == (info->entries > 0) &&
+        t->sel_seen.entries == info->entries && t->sel_seen.last_add == info->last_add &&
+        t->sel_seen.last_erase == info->last_erase) {
+        t->coll_ok |= SNAP_COLL_SEL;
+        t->step = ST_SEL; /* skip it */
+    }
+    step_done(t, 0);
+}
+
+static void
+on_sel(void *arg, int err, const struct ipmi_sel_info *info, const uint8_t (*recs)[16], size_t n,
+       int reset)
+{
+    struct target *t = arg;
+    if (leaving(t))
+        return;
+    if (err != 0) {
+        step_done(t, step_failed(t, err, "SEL records", 0));
+        return;
+    }
+    struct storage_sel *v = n ? calloc(n, sizeof(*v)) : NULL;
+    struct ipmi_sel_entry *e = n ? calloc(n, sizeof(*e)) : NULL;
+    if (n && (!v || !e)) {
+        free(v);
+        free(e);
+        step_done(t, step_failed(t, IC_ENOMEM, "SEL records", 0));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *rec = recs[i];
+        const struct ipmi_sdr *sdr = NULL;
+        if (rec[2] == 0x02 && t->sdr)
+            sdr = ipmi_sdr_cache_find(t->sdr, rec[7], rec[8] & 0x03, rec[11]);
+        if (ipmi_sel_decode(rec, 16, sdr, &e[i]) != 0) {
+            memset(&e[i], 0, sizeof(e[i]));
+            e[i].record_id = (uint16_t)(rec[0] | rec[1] << 8);
+            snprintf(e[i].event, sizeof(e[i].event), "undecodable record");
+        }
+        v[i] = (struct storage_sel){.record_id = e[i].record_id,
+                                    .timestamp = e[i].timestamp,
+                                    .severity = (uint8_t)e[i].severity,
+                                    .sensor = e[i].sensor,
+                                    .event = e[i].event,
+                                    .detail = e[i].detail};
+        memcpy(v[i].raw, rec, 16);
+    }
+    struct ipmi_sel_cursor cur = t->cursor;
+    if (reset)
+        cur.valid = 0;
+    ipmi_sel_cursor_advance(&cur, recs, n);
+    int stored = 1;
+    if (t->ctx->st && (n > 0 || reset || memcmp(&cur, &t->cursor, sizeof(cur)) != 0))
+        stored = storage_put_sel(t->ctx->st, t->spec->name, unix_ms(), v, n, reset, &cur) == 0;
+    free(v);
+    free(e);
+    if (!stored) {
+        /* The queue was full: keep the old cursor, so these records are read again. */
+        step_done(t, step_failed(t, IC_ETOOBIG, "SEL records: storage queue full", 0));
+        return;
+    }
+    t->cursor = cur;
+    if (info) {
+        t->sel_seen = *info;
+        t->sel_seen_valid = 1;
+    }
+    t->coll_ok |= SNAP_COLL_SEL;
+    step_done(t, 0);
+}
+
+/* ---- the chain ---------------------------------------------------------------- */
+
+static int
+submit(struct target *t, uint8_t netfn, uint8_t cmd, const uint8_t *d, size_t len, ipmi_resp_fn cb)
+{
+    struct ipmi_req rq = {.netfn = netfn, .cmd = cmd, .data = d, .len = len};
+    return ipmi_session_submit(t->s, &rq, cb, t);
+}
+
+/* Starts step t->step: 0 when a callback will follow, 1 when the step does not apply now. */
+static int
+start_step(struct target *t)
+{
+    const struct tgt_spec *sp = t->spec;
+    uint64_t now = poller_loop_now(t->pl);
+    int inventory_due = t->inv_ms == 0 || now - t->inv_ms >= INVENTORY_MS;
+    static const uint8_t sysfw_req[4] = {0x00, 0x01, 0x00, 0x00};
+    switch (t->step) {
+    case ST_DEVID:
+        return inventory_due ? submit(t, IPMI_NETFN_APP, 0x01, NULL, 0, on_devid) : 1;
+    case ST_GUID:
+        return inventory_due && t->next->has_devid
+                   ? submit(t, IPMI_NETFN_APP, 0x37, NULL, 0, on_guid)
+                   : 1;
+    case ST_SYSFW:
+        return inventory_due && (sp->collectors & SNAP_COLL_FRU)
+                   ? submit(t, IPMI_NETFN_APP, 0x59, sysfw_req, sizeof(sysfw_req), on_sysfw)
+                   : 1;
+    case ST_FRU:
+        if (!inventory_due || !t->bmc_ok)
+            return 1;
+        if (!(sp->collectors & SNAP_COLL_FRU)) {
+            if (t->ctx->st)
+                storage_put_inventory(t->ctx->st, sp->name, unix_ms(), &t->next->devid,
+                                      t->next->guid[0] ? t->next->guid : NULL, NULL);
+            return 1;
+        }
+        return ipmi_fru_read(t->s, 0, on_fru, t);
+    case ST_SDR:
+        if (!(sp->collectors & (SNAP_COLL_SENSORS | SNAP_COLL_SEL)))
+            return 1;
+        if (t->sdr && t->sdr_checked_ms && now - t->sdr_checked_ms < sp->sdr_refresh_ms)
+            return 1;
+        return ipmi_sdr_load(t->s, t->sdr, on_sdr, t);
+    case ST_SENSORS:
+        return (sp->collectors & SNAP_COLL_SENSORS) && t->sdr
+                   ? ipmi_sensors_read(t->s, t->sdr, 0, on_sensors, t)
+                   : 1;
+    case ST_CHASSIS:
+        return sp->collectors & SNAP_COLL_CHASSIS
+                   ? submit(t, IPMI_NETFN_CHASSIS, 0x01, NULL, 0, on_chassis)
+                   : 1;
+    case ST_DCMI:
+        return sp->collectors & SNAP_COLL_DCMI
+                   ? submit(t, IPMI_NETFN_GROUP, 0x02, ipmi_dcmi_power_req,
+                            sizeof(ipmi_dcmi_power_req), on_dcmi)
+                   : 1;
+    case ST_SELINFO:
+        return sp->collectors & SNAP_COLL_SEL ? ipmi_sel_get_info(t->s, on_selinfo, t) : 1;
+    case ST_SEL:
+        return t->next->has_sel ? ipmi_sel_read(t->s, &t->cursor, on_sel, t) : 1;
+    default:
+        return 1;
+    }
+}
+
+static void
+schedule(struct target *t, uint64_t delay_ms)
+{
+    if (!t->removing)
+        poller_timer_start(t->timer, delay_ms);
+}
+
+static void
+set_state(struct target *t, int up)
+{
+    struct snap_target *n = t->next;
+    snprintf(n->state, sizeof(n->state), "%s", up ? "up" : "down");
+    if (up == t->was_up)
+        return;
+    if (up)
+        log_limit_ok(&t->ll, LOG_LVL_WARN, "%s: BMC answers again", t->spec->name);
+    else
+        log_limit_fail(&t->ll, poller_loop_now(t->pl), LOG_LVL_WARN, "%s: %s", t->spec->name,
+                       t->errmsg);
+    if (t->ctx->st)
+        storage_put_state(t->ctx->st, t->spec->name, unix_ms(), up ? "up" : "down",
+                          up ? "" : t->errmsg);
+    t->was_up = up;
+}
+
+static void
+finish_poll(struct target *t)
+{
+    struct snap_target *n = t->next;
+    uint64_t now = poller_loop_now(t->pl);
+    int up = t->fatal == 0;
+    n->polls++;
+    n->last_poll_unix_ms = t->start_unix_ms;
+    n->poll_duration_s = (double)(now - t->start_ms) / 1000.0;
+    n->up = up;
+    if (!up) {
+        /* Stale readings of a dead BMC would mislead: drop them, keep the inventory. */
+        n->poll_failures++;
+        snap_target_set_readings(n, NULL, 0);
+        n->has_chassis = n->has_dcmi = n->has_sel = 0;
+    } else {
+        n->last_success_unix_ms = unix_ms();
+        if (t->bmc_ok)
+            t->coll_ok |= SNAP_COLL_FRU;
+    }
+    n->collectors = t->spec->collectors;
+    n->collectors_ok = t->coll_ok & t->spec->collectors;
+    n->last_error_code = t->last_err;
+    snprintf(n->last_error, sizeof(n->last_error), "%s", t->last_err ? t->errmsg : "");
+    if (t->s)
+        ipmi_session_stats(t->s, &n->sess);
+    set_state(t, up);
+
+    snap_target_ref(n);
+    snap_hub_put(t->ctx->hub, t->slot, n);
+    snap_target_unref(t->snap);
+    t->snap = n;
+    t->next = NULL;
+    t->busy = 0;
+    if (!t->first_done) {
+        t->first_done = 1;
+        __atomic_add_fetch(&t->ctx->first_polls, 1, __ATOMIC_RELAXED);
+    }
+    if (t->removing) {
+        removal_continue(t);
+        return;
+    }
+    /* Fixed rate with a little jitter (2%) so targets do not lock in phase. */
+    uint64_t iv = t->spec->interval_ms;
+    uint64_t delay;
+    if (up) {
+        t->failures = 0;
+        uint64_t spent = now - t->start_ms;
+        delay = spent < iv ? iv - spent : 0;
+        delay += rnd(t) % (iv / 50 + 1);
+    } else {
+        unsigned k = t->failures < 16 ? t->failures : 16;
+        t->failures++;
+        delay = iv << k;
+        if (delay > BACKOFF_CAP_MS)
+            delay = iv > BACKOFF_CAP_MS ? iv : BACKOFF_CAP_MS;
+        delay += rnd(t) % (delay / 10 + 1);
+    }
+    schedule(t, delay);
+}
+
+static void
+advance(struct target *t)
+{
+    for (;;) {
+        t->step++;
+        if (t->step >= ST_END) {
+            finish_poll(t);
+            return;
+        }
+        int rc = start_step(t);
+        if (rc == 0)
+            return;
+        if (rc < 0 && step_failed(t, rc, "submit", 0)) {
+            finish_poll(t);
+            return;
+        }
+    }
+}
+
+static void
+start_poll(void *arg)
+{
+    struct target *t = arg;
+    if (t->busy || t->removing)
+        return;
+    struct snap_target *n = snap_target_clone(t->snap);
+    if (!n) {
+        schedule(t, t->spec->interval_ms);
+        return;
+    }
+    t->next = n;
+    t->busy = 1;
+    t->step = -1;
+    t->fatal = 0;
+    t->last_err = 0;
+    t->errmsg[0] = '\0';
+    t->coll_ok = 0;
+    t->start_ms = poller_loop_now(t->pl);
+    t->start_unix_ms = unix_ms();
+    advance(t);
+}
+
+/* ---- life cycle ------------------------------------------------------------- */
+
+static struct snap_target *
+first_snapshot(const struct tgt_spec *sp)
+{
+    struct snap_target *n = snap_target_new(sp->name, sp->host, sp->port, sp->labels, sp->nlabels);
+    if (n) {
+        snprintf(n->state, sizeof(n->state), "starting");
+        snprintf(n->system_fw, sizeof(n->system_fw), "N/A");
+        n->collectors = sp->collectors;
+    }
+    return n;
+}
+
+int
+target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct tgt_spec *spec,
+           void (*gone)(void *arg, size_t slot), void *gone_arg, struct target **out)
+{
+    struct target *t = calloc(1, sizeof(*t));
+    char err[256];
+    if (!t) {
+        tgt_spec_free(spec);
+        return IC_ENOMEM;
+    }
+    t->pl = pl;
+    t->ctx = ctx;
+    t->slot = slot;
+    t->spec = spec;
+    t->gone = gone;
+    t->gone_arg = gone_arg;
+    t->was_up = -1;
+    t->rng = (uint32_t)(slot * 2654435761u) ^ (uint32_t)unix_ms() ^ 0x9e3779b9u;
+    if (t->rng == 0)
+        t->rng = 1;
+    t->cursor = spec->sel_cursor;
+    if (spec->sdr_len && ipmi_sdr_cache_from_blob(spec->sdr_blob, spec->sdr_len, &t->sdr) != 0) {
+        log_warn("%s: stored SDR cache is damaged; reading the repository again", spec->name);
+        t->sdr = NULL;
+    }
+    free(spec->sdr_blob);
+    spec->sdr_blob = NULL;
+    spec->sdr_len = 0;
+    int rc = IC_ENOMEM;
+    t->snap = first_snapshot(spec);
+    t->timer = poller_timer_new(pl, start_poll, t);
+    if (!t->snap || !t->timer || (rc = make_session(t, err, sizeof(err))) != 0) {
+        if (rc != IC_ENOMEM)
+            log_err("%s: %s", spec->name, err);
+        poller_timer_free(t->timer);
+        snap_target_unref(t->snap);
+        ipmi_sdr_cache_free(t->sdr);
+        tgt_spec_free(spec);
+        free(t);
+        return rc;
+    }
+    snap_target_ref(t->snap);
+    snap_hub_put(ctx->hub, slot, t->snap);
+    live_targets++;
+    /* Spread the first polls over one interval: 10,000 handshakes at once help nobody. */
+    schedule(t, rnd(t) % (spec->interval_ms + 1));
+    *out = t;
+    return 0;
+}
+
+void
+target_update(struct target *t, struct tgt_spec *spec)
+{
+    /* The session stays; labels and collectors show from the next poll on. */
+    free(spec->sdr_blob);
+    spec->sdr_blob = NULL;
+    spec->sdr_len = 0;
+    uint64_t old_iv = t->spec->interval_ms;
+    tgt_spec_free(t->spec);
+    t->spec = spec;
+    struct snap_target *n =
+        snap_target_new(spec->name, spec->host, spec->port, spec->labels, spec->nlabels);
+    if (n) {
+        struct snap_target keep = *t->snap;
+        snap_target_set_readings(n, t->snap->readings, t->snap->nreadings);
+        /* Copy the scalar parts over the fresh names/labels. */
+        char *name = n->name, *host = n->host;
+        struct snap_label *labels = n->labels;
+        size_t nl = n->nlabels;
+        struct snap_reading *rd = n->readings;
+        size_t nr = n->nreadings;
+        *n = keep;
+        n->refs = 1;
+        n->name = name;
+        n->host = host;
+        n->labels = labels;
+        n->nlabels = nl;
+        n->readings = rd;
+        n->nreadings = nr;
+        n->collectors = spec->collectors;
+        n->collectors_ok &= spec->collectors;
+        snap_target_ref(n);
+        snap_hub_put(t->ctx->hub, t->slot, n);
+        snap_target_unref(t->snap);
+        t->snap = n;
+    }
+    if (!t->busy && spec->interval_ms < old_iv)
+        schedule(t, rnd(t) % (spec->interval_ms + 1));
+}
+
+static void
+release(void *arg)
+{
+    struct target *t = arg;
+    poller_timer_free(t->timer);
+    ipmi_sdr_cache_free(t->sdr);
+    snap_target_unref(t->snap);
+    snap_target_unref(t->next);
+    snap_hub_put(t->ctx->hub, t->slot, NULL);
+    if (t->gone)
+        t->gone(t->gone_arg, t->slot);
+    tgt_spec_free(t->spec);
+    live_targets--;
+    free(t);
+}
+
+static void
+on_closed(void *arg, int err)
+{
+    (void)err;
+    struct target *t = arg;
+    if (t->closing == 2)
+        return;
+    t->closing = 2;
+    ipmi_session_free(t->s);
+    t->s = NULL;
+    if (poller_loop_after(t->pl, 0, release, t) != 0)
+        release(t);
+}
+
+static void
+removal_continue(struct target *t)
+{
+    if (t->busy || t->closing)
+        return;
+    t->closing = 1;
+    poller_timer_stop(t->timer);
+    if (t->s && !t->aborting && ipmi_session_is_active(t->s)) {
+        ipmi_session_close(t->s, on_closed, t);
+        return;
+    }
+    on_closed(t, 0);
+}
+
+void
+target_remove(struct target *t)
+{
+    t->removing = 1;
+    removal_continue(t);
+}
+
+void
+target_abort(struct target *t)
+{
+    t->removing = 1;
+    t->aborting = 1;
+    if (t->busy && t->s && t->closing != 2) {
+        /* Fails the request in flight: its callback sees removing and ends the poll. */
+        struct ipmi_session *s = t->s;
+        t->s = NULL;
+        ipmi_session_free(s);
+        t->busy = 0;
+    }
+    if (t->closing == 1 && t->s) {
+        on_closed(t, 0);
+        return;
+    }
+    removal_continue(t);
+}
