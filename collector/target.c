@@ -783,31 +783,16 @@ target_update(struct target *t, struct tgt_spec *spec)
     uint64_t old_iv = t->spec->interval_ms;
     tgt_spec_free(t->spec);
     t->spec = spec;
-    struct snap_target *n =
-        snap_target_new(spec->name, spec->host, spec->port, spec->labels, spec->nlabels);
-    if (n) {
-        struct snap_target keep = *t->snap;
-        snap_target_set_readings(n, t->snap->readings, t->snap->nreadings);
-        /* Copy the scalar parts over the fresh names/labels. */
-        char *name = n->name, *host = n->host;
-        struct snap_label *labels = n->labels;
-        size_t nl = n->nlabels;
-        struct snap_reading *rd = n->readings;
-        size_t nr = n->nreadings;
-        *n = keep;
-        n->refs = 1;
-        n->name = name;
-        n->host = host;
-        n->labels = labels;
-        n->nlabels = nl;
-        n->readings = rd;
-        n->nreadings = nr;
+    struct snap_target *n = snap_target_clone(t->snap);
+    if (n && snap_target_set_labels(n, spec->labels, spec->nlabels) == 0) {
         n->collectors = spec->collectors;
         n->collectors_ok &= spec->collectors;
         snap_target_ref(n);
         snap_hub_put(t->ctx->hub, t->slot, n);
         snap_target_unref(t->snap);
         t->snap = n;
+    } else {
+        snap_target_unref(n);
     }
     if (!t->busy && spec->interval_ms < old_iv)
         schedule(t, rnd(t) % (spec->interval_ms + 1));

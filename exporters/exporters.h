@@ -83,18 +83,18 @@ struct snap_target {
     uint64_t last_success_unix_ms; /* end of the last fully successful poll (0 never) */
     double poll_duration_s;        /* duration of the last poll */
     uint64_t polls, poll_failures;
-    uint64_t errors[IC_ERR_COUNT]; /* failures by -IC_E* code (index 1..17) */
-    uint64_t sdr_reads;                 /* SDR repository reads (0 after a cached restart) */
-    struct ipmi_session_stats sess;     /* opens, reopens, retransmits, drops ... */
+    uint64_t errors[IC_ERR_COUNT];  /* failures by -IC_E* code (index 1..17) */
+    uint64_t sdr_reads;             /* SDR repository reads (0 after a cached restart) */
+    struct ipmi_session_stats sess; /* opens, reopens, retransmits, drops ... */
 
     struct snap_reading *readings; /* last sensor sweep (collector "ipmi") */
     size_t nreadings;
 
     int has_devid;
     struct ipmi_devid devid;
-    char firmware[16];      /* "2.47" */
-    char system_fw[64];     /* "N/A" when the BMC does not say */
-    char guid[37];          /* "" when unknown */
+    char firmware[16];  /* "2.47" */
+    char system_fw[64]; /* "N/A" when the BMC does not say */
+    char guid[37];      /* "" when unknown */
     int has_fru;
     struct snap_fru fru;
     int has_chassis;
@@ -105,13 +105,16 @@ struct snap_target {
     struct ipmi_sel_info sel;
 };
 
-/* A new snapshot with refs = 1, every field zero, name/host/labels copied. NULL when out of memory. */
+/* A new snapshot with refs = 1, every field zero, name/host/labels copied. NULL when out of memory.
+ */
 struct snap_target *snap_target_new(const char *name, const char *host, uint16_t port,
                                     const struct snap_label *labels, size_t nlabels);
 /* A copy of t (readings and labels duplicated), refs = 1; NULL when out of memory. */
 struct snap_target *snap_target_clone(const struct snap_target *t);
 /* Replaces t's readings with a copy of v[0..n). 0 or IC_ENOMEM. Only before publishing. */
 int snap_target_set_readings(struct snap_target *t, const struct snap_reading *v, size_t n);
+/* Replaces t's labels with a copy of v[0..n). 0 or IC_ENOMEM. Only before publishing. */
+int snap_target_set_labels(struct snap_target *t, const struct snap_label *v, size_t n);
 void snap_target_ref(struct snap_target *t);
 /* Drops a reference; frees on the last. NULL is a no-op. */
 void snap_target_unref(struct snap_target *t);
@@ -153,9 +156,9 @@ int snap_hub_ready(struct snap_hub *h);
 /* ---- HTTP server ------------------------------------------------------------ */
 
 struct exp_http_opts {
-    const char *listen;    /* "host:port" ("[::1]:9290" for IPv6) */
-    struct snap_hub *hub;  /* borrowed */
-    const char *version;   /* for the status page and build info */
+    const char *listen;   /* "host:port" ("[::1]:9290" for IPv6) */
+    struct snap_hub *hub; /* borrowed */
+    const char *version;  /* for the status page and build info */
     /* POST /-/reload: runs on the HTTP thread; returns 0 or an error with a message. NULL: 404. */
     int (*reload)(void *arg, char *msg, size_t msglen);
     void *reload_arg;

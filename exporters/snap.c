@@ -10,6 +10,7 @@
  * per scrape: never per packet.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,11 @@ snap_target_clone(const struct snap_target *src)
     struct snap_target *t = malloc(sizeof(*t));
     if (!t)
         return NULL;
-    *t = *src;
+    /* Everything but the count: other threads may be changing src->refs right now. */
+    _Static_assert(offsetof(struct snap_target, refs) == 0, "refs comes first");
+    memcpy((char *)t + offsetof(struct snap_target, name),
+           (const char *)src + offsetof(struct snap_target, name),
+           sizeof(*t) - offsetof(struct snap_target, name));
     t->refs = 1;
     t->name = NULL;
     t->host = NULL;
@@ -116,6 +121,20 @@ snap_target_set_readings(struct snap_target *t, const struct snap_reading *v, si
     free(t->readings);
     t->readings = r;
     t->nreadings = n;
+    return 0;
+}
+
+int
+snap_target_set_labels(struct snap_target *t, const struct snap_label *v, size_t n)
+{
+    struct snap_target tmp = {0};
+    if (copy_labels(&tmp, v, n) != 0) {
+        free_labels(tmp.labels, tmp.nlabels);
+        return IC_ENOMEM;
+    }
+    free_labels(t->labels, t->nlabels);
+    t->labels = tmp.labels;
+    t->nlabels = tmp.nlabels;
     return 0;
 }
 

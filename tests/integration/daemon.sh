@@ -226,6 +226,13 @@ recover)
   p2=$(metric ipmi_collector_polls_total target=bmc01)
   check_match "bmc01 kept polling every second while bmc02 was down ($p1 -> $p2)" '^ok$' \
     "$([ $((p2 - p1)) -ge 2 ] && echo ok)"
+  # backoff: after failures the next try waits 2 s, 4 s, 8 s ... (capped), not one
+  # interval; a failed poll takes ~1 s (3 tries of 200+300+450 ms), so without
+  # backoff 8 s would see 4 polls, with it at most 2
+  f1=$(metric ipmi_collector_polls_total target=bmc02); sleep 8
+  f2=$(metric ipmi_collector_polls_total target=bmc02)
+  check_match "a failing target backs off ($f1 -> $f2 polls in 8 s at a 1 s interval)" '^ok$' \
+    "$([ $((f2 - f1)) -le 2 ] && echo ok)"
   $SIMCTL resume 2 >/dev/null
   got=$(wait_metric 20 1 ipmi_collector_target_up target=bmc02)
   check "resumed BMC recovers" 1 "$got"
@@ -319,5 +326,6 @@ EOF
 *)
   echo "unknown mode $mode"; exit 2 ;;
 esac
-grep -E 'ERROR|AddressSanitizer|runtime error' "$tmp/daemon.log" && bad "sanitizer or error lines in the daemon's log"
+grep -E 'ERROR|AddressSanitizer|ThreadSanitizer|runtime error' "$tmp/daemon.log" && bad "sanitizer or error lines in the daemon's log"
+[ "$fail" -eq 0 ] || { echo "--- daemon log (last 60 lines)"; tail -60 "$tmp/daemon.log"; }
 finish
