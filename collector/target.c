@@ -58,6 +58,7 @@ struct target {
     uint64_t sdr_checked_ms; /* loop time of the last SDR info check; 0 = never */
     uint64_t inv_ms;         /* loop time of the last device ID/FRU read; 0 = never */
     int bmc_ok;              /* the last device ID read worked */
+    int inv_due;             /* this poll reads device ID, GUID and FRU */
     struct ipmi_sel_cursor cursor;
     struct ipmi_sel_info sel_seen; /* SEL info when the cursor was last brought up to date */
     int sel_seen_valid;
@@ -530,7 +531,7 @@ start_step(struct target *t)
 {
     const struct tgt_spec *sp = t->spec;
     uint64_t now = poller_loop_now(t->pl);
-    int inventory_due = t->inv_ms == 0 || now - t->inv_ms >= INVENTORY_MS;
+    int inventory_due = t->inv_due;
     static const uint8_t sysfw_req[4] = {0x00, 0x01, 0x00, 0x00};
     switch (t->step) {
     case ST_DEVID:
@@ -706,6 +707,7 @@ start_poll(void *arg)
     t->coll_ok = 0;
     t->start_ms = poller_loop_now(t->pl);
     t->start_unix_ms = unix_ms();
+    t->inv_due = t->inv_ms == 0 || t->start_ms - t->inv_ms >= INVENTORY_MS;
     advance(t);
 }
 

@@ -173,6 +173,17 @@ basic)
   check "gzip when asked" "gzip" "$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%header{content-encoding}' "$URL/metrics" 2>/dev/null || curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$URL/metrics" | tr -d '\r' | awk -F': ' 'tolower($1)=="content-encoding"{print $2}')"
   check "gzip body decodes" "$(metrics | grep -c '^ipmi_temperature_celsius')" \
     "$(curl -s -H 'Accept-Encoding: gzip' "$URL/metrics" | gunzip | grep -c '^ipmi_temperature_celsius')"
+  # identity and inventory: as ipmitool reads them
+  IT3="ipmitool -I lanplus -C 17 -H 127.0.0.1 -p $((BASE + 2)) -U admin -P admin-secret"
+  fw=$($IT3 mc info | awk -F': ' '/^Firmware Revision/{print $2}')
+  check "ipmi_bmc_info firmware = ipmitool's" "$fw" "$($PROMGET --label firmware_revision ipmi_bmc_info target=bmc03 <<<"$out")"
+  bserial=$($IT3 fru print 0 | awk -F': ' '/Board Serial/{print $2; exit}')
+  check_match "ipmitool reads a board serial" '.' "$bserial"
+  check "ipmi_fru_info board_serial = ipmitool's" "$bserial" "$($PROMGET --label board_serial ipmi_fru_info target=bmc03 <<<"$out")"
+  for _ in $(seq 30); do [ -n "$(sql "select board_serial from inventory i join targets t on t.id=i.target_id where t.name='bmc03'")" ] && break; sleep 0.1; done
+  check "database inventory: board serial = ipmitool's" "$bserial" "$(sql "select board_serial from inventory i join targets t on t.id=i.target_id where t.name='bmc03'")"
+  inv=$("$IC_BIN" inventory -d "$tmp/collector.db" --where name=bmc03 --json)
+  check "inventory command: firmware = ipmitool's" "$fw" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["firmware"])' <<<"$inv")"
   # the database has what the daemon saw
   check "database: targets" "4" "$(sql 'select count(*) from targets')"
   daemon_stop; check "SIGTERM: clean exit" 0 "$?"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """promget.py - read one value out of a Prometheus text exposition.
 
-usage: promget.py FAMILY [LABEL=VALUE ...] < exposition
-Prints the value of every series of FAMILY whose labels include the given
-ones, one per line (sorted); exit 1 when none matches.
+usage: promget.py [--label NAME] FAMILY [LABEL=VALUE ...] < exposition
+Prints the value (or with --label, that label's value) of every series of
+FAMILY whose labels include the given ones, one per line (sorted); exit 1
+when none matches.
 """
 import re
 import sys
@@ -25,9 +26,13 @@ def series(text):
 
 
 def main():
-    fam = sys.argv[1]
-    want = dict(a.split('=', 1) for a in sys.argv[2:])
-    out = [v for name, labels, v in series(sys.stdin.read())
+    args = sys.argv[1:]
+    show = None
+    if args[:1] == ['--label']:
+        show, args = args[1], args[2:]
+    fam = args[0]
+    want = dict(a.split('=', 1) for a in args[1:])
+    out = [labels.get(show, '') if show else v for name, labels, v in series(sys.stdin.read())
            if name == fam and all(labels.get(k) == w for k, w in want.items())]
     for v in sorted(out):
         print(v)
