@@ -16,7 +16,9 @@
  *    families with labels id and name; everything else, discrete sensors
  *    included, goes to ipmi_sensor_value/ipmi_sensor_state with a type label
  *    (FreeIPMI's sensor type words); discrete values are NaN;
- *  - states: 0 nominal, 1 warning, 2 critical (non-recoverable too);
+ *  - states: 0 nominal, 1 warning, 2 critical (non-recoverable too); a
+ *    threshold sensor past a non-critical threshold is nominal (FreeIPMI's
+ *    default interpretation);
  *  - a collector's families appear only when its last run succeeded;
  *  - families sorted by name, series by label values (client_golang's order).
  */
@@ -298,6 +300,20 @@ fam_up(struct ipmi_ctx *c, const char *name)
     }
 }
 
+/*
+ * State as ipmimonitoring judges it with FreeIPMI's default interpretation
+ * (freeipmi_interpret_sensor.conf): a threshold sensor past a non-critical
+ * threshold, upper or lower, is still Nominal; only critical and
+ * non-recoverable ones count. Discrete sensors keep our table's severity.
+ */
+static double
+freeipmi_state(const struct snap_reading *r)
+{
+    if (r->threshold && r->state == IPMI_STATE_WARNING)
+        return 0;
+    return exp_reading_state(r);
+}
+
 static void
 sensor_series(struct ipmi_ctx *c, const char *name, int family, int state)
 {
@@ -314,7 +330,7 @@ sensor_series(struct ipmi_ctx *c, const char *name, int family, int state)
         if (family == EXP_SENSOR_GENERIC)
             exp_buf_label(c->b, 0, "type", ipmi_sensor_type_str(s->r->sensor_type));
         exp_buf_puts(c->b, "} ");
-        exp_buf_float(c->b, state ? exp_reading_state(s->r) : exp_reading_value(s->r));
+        exp_buf_float(c->b, state ? freeipmi_state(s->r) : exp_reading_value(s->r));
         exp_buf_putc(c->b, '\n');
     }
 }

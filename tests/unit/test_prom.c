@@ -416,6 +416,40 @@ test_ipmi_down_and_unknown(void **state)
     snap_target_unref(t);
 }
 
+/*
+ * States as FreeIPMI's default interpretation gives them (seen on the real
+ * exporter, tests/integration/exporter_compare.sh): a threshold sensor past a
+ * non-critical threshold is nominal in /ipmi; /metrics keeps our warning.
+ * Critical stays critical, and a discrete sensor's warning stays a warning.
+ */
+static void
+test_ipmi_threshold_states(void **state)
+{
+    (void)state;
+    struct snap_target *t = sim_target("bmc001", 19101, NULL, 0);
+    struct snap_reading *r = t->readings;
+    r[1].state = IPMI_STATE_WARNING;        /* CPU2 Temp, upper non-critical */
+    r[2].state = IPMI_STATE_CRITICAL;       /* Inlet Temp */
+    r[3].state = IPMI_STATE_NONRECOVERABLE; /* Exhaust Temp */
+    r[29].state = IPMI_STATE_WARNING;       /* PSU1 Status (discrete) */
+    struct exp_buf b;
+    exp_buf_init(&b, 0);
+    assert_int_equal(exp_prom_ipmi(&b, t), 0);
+    assert_non_null(strstr(b.p, "ipmi_temperature_state{id=\"3\",name=\"CPU2 Temp\"} 0\n"));
+    assert_non_null(strstr(b.p, "ipmi_temperature_state{id=\"4\",name=\"Inlet Temp\"} 2\n"));
+    assert_non_null(strstr(b.p, "ipmi_temperature_state{id=\"5\",name=\"Exhaust Temp\"} 2\n"));
+    assert_non_null(
+        strstr(b.p, "ipmi_sensor_state{id=\"31\",name=\"PSU1 Status\",type=\"Power Supply\"} 1\n"));
+
+    b.len = 0;
+    struct snap_target *v[] = {t};
+    assert_int_equal(exp_prom_fleet(&b, v, 1, NULL, "x"), 0);
+    assert_non_null(
+        strstr(b.p, "ipmi_temperature_state{target=\"bmc001\",id=\"3\",name=\"CPU2 Temp\"} 1\n"));
+    exp_buf_free(&b);
+    snap_target_unref(t);
+}
+
 /* ---- /metrics ------------------------------------------------------------------------------- */
 
 /* A sample line: name, then the label text between braces, then the value. */
@@ -603,6 +637,7 @@ main(void)
         cmocka_unit_test(test_manufacturer),
         cmocka_unit_test(test_ipmi_golden),
         cmocka_unit_test(test_ipmi_down_and_unknown),
+        cmocka_unit_test(test_ipmi_threshold_states),
         cmocka_unit_test(test_fleet),
         cmocka_unit_test(test_fleet_scale),
     };
