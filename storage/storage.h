@@ -115,6 +115,89 @@ int storage_put_inventory(struct storage *st, const char *target, uint64_t ts_un
 int storage_put_state(struct storage *st, const char *target, uint64_t ts_unix_ms,
                       const char *state, const char *error);
 
+/* ---- alerts and the outbox (issue 7) ---------------------------------------- */
+
+/*
+ * An alert the daemon raised. It rides on the message that records its cause
+ * (samples, SEL entries, a state change), so the alert and its outbox rows are
+ * committed in the same transaction as the cause; such messages are never
+ * dropped. Strings are copied.
+ */
+struct storage_alert {
+    const char *key;         /* idempotency key: an alert with a key already stored is ignored */
+    const char *kind;        /* "sel", "sensor", "unreachable" */
+    const char *status;      /* "firing" or "resolved" */
+    const char *severity;    /* "info", "warning", "critical" */
+    const char *identity;    /* what a resolution resolves ("sensor/CPU1 Temp/critical"); "" = a
+                                one-shot event */
+    const char *summary;     /* in words */
+    const char *sensor;      /* "" when none */
+    const char *sensor_type; /* "Temperature", ...; "" when none */
+    int has_value;
+    double value;
+    int has_threshold;
+    double threshold;
+    uint64_t starts_at, ends_at;  /* unix ms; ends_at 0 while firing */
+    const char *labels_json;      /* the target's config labels, a JSON object */
+    const char *sel_json;         /* the decoded SEL entry, a JSON object, or NULL */
+    const char *const *receivers; /* one outbox row per receiver */
+    size_t nreceivers;
+};
+/* The same as put_samples / put_sel / put_state, with alerts committed alongside. */
+int storage_put_samples_alerts(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                               const struct storage_sample *v, size_t n,
+                               const struct storage_alert *a, size_t na);
+int storage_put_sel_alerts(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                           const struct storage_sel *v, size_t n, int reset,
+                           const struct ipmi_sel_cursor *cursor, const struct storage_alert *a,
+                           size_t na);
+int storage_put_state_alerts(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                             const char *state, const char *error, const struct storage_alert *a,
+                             size_t na);
+
+/* One outbox row with its alert, as read back (every string owned by the item). */
+struct storage_outbox_item {
+    int64_t id; /* outbox row */
+    unsigned attempts;
+    uint64_t created_at, next_at;
+    char *state; /* "pending" or "dead" */
+    char *last_error;
+    char *target, *receiver;
+    char *key, *kind, *status, *severity, *identity, *summary, *sensor, *sensor_type;
+    int has_value;
+    double value;
+    int has_threshold;
+    double threshold;
+    uint64_t starts_at, ends_at;
+    char *labels_json;
+    char *sel_json; /* NULL when none */
+};
+void storage_outbox_free(struct storage_outbox_item *v, size_t n);
+/*
+ * Pending rows of receiver due at now, oldest first, at most max; of each
+ * target only its oldest pending row (a target's alerts go out in the order
+ * they were raised: a later one waits while an earlier one is retried).
+ */
+int storage_outbox_due(struct storage *st, const char *receiver, uint64_t now_unix_ms, size_t max,
+                       struct storage_outbox_item **out, size_t *n);
+/* Firing alerts routed to receiver that nothing has resolved yet (Alertmanager re-sends). */
+int storage_outbox_active(struct storage *st, const char *receiver,
+                          struct storage_outbox_item **out, size_t *n);
+/* Outcomes, from the delivery thread (writer messages, never dropped). */
+int storage_outbox_delivered(struct storage *st, int64_t id);
+/* attempts + 1; dead = give up (kept, counted, visible); else retried at next_at. */
+int storage_outbox_failed(struct storage *st, int64_t id, uint64_t next_at_unix_ms,
+                          const char *error, int dead);
+/* The operator's hands (`ipmi-collector alerts`): id 0 = every dead row. */
+int storage_outbox_retry(struct storage *st, int64_t id);
+int storage_outbox_drop(struct storage *st, int64_t id);
+
+struct storage_outbox_stats {
+    uint64_t pending, dead;
+    uint64_t oldest_pending_unix_ms; /* 0 when none */
+};
+int storage_outbox_stats(struct storage *st, struct storage_outbox_stats *out);
+
 /* ---- reads: any thread ---------------------------------------------------- */
 
 /* The stored SDR blob of target into a malloc'ed *blob (caller frees); *len = 0 if none. */
@@ -174,6 +257,9 @@ int storage_query_sel(struct storage *st, const struct storage_filter *f, enum s
                       FILE *fp);
 /* State transitions of targets, oldest first. */
 int storage_query_states(struct storage *st, const struct storage_filter *f,
+                         enum storage_format fmt, FILE *fp);
+/* The outbox: f->grep = "pending" / "dead" / NULL for all; f->target filters. */
+int storage_query_outbox(struct storage *st, const struct storage_filter *f,
                          enum storage_format fmt, FILE *fp);
 
 #endif

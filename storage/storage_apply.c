@@ -56,6 +56,7 @@ storage_stmts_free(struct storage *st)
         sqlite3_finalize(st->stmt[i]);
         st->stmt[i] = NULL;
     }
+    storage_outbox_stmts_free(st);
 }
 
 /* The cached statement, reset and unbound; NULL with *rc set on failure. */
@@ -355,6 +356,8 @@ static int
 apply_state(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid)
 {
     int rc;
+    if (!m->u.state.state)
+        return SQLITE_OK; /* alerts only */
     sqlite3_stmt *s = stmt(st, SST_STATE_LOG, &rc);
     if (!s)
         return rc;
@@ -380,20 +383,29 @@ storage_apply(struct storage *st, const struct storage_msg *m)
     int rc;
     if (m->kind == SMSG_TARGETS)
         return apply_targets(st, m);
+    if (m->kind == SMSG_OUTBOX)
+        return storage_apply_outbox(st, m);
     if ((rc = target_id(st, m->target, m->ts, &tid)) != SQLITE_OK)
         return rc;
     switch (m->kind) {
     case SMSG_SAMPLES:
-        return apply_samples(st, m, tid);
+        rc = apply_samples(st, m, tid);
+        break;
     case SMSG_SEL:
-        return apply_sel(st, m, tid);
+        rc = apply_sel(st, m, tid);
+        break;
     case SMSG_SDR:
         return apply_sdr(st, m, tid);
     case SMSG_INVENTORY:
         return apply_inventory(st, m, tid);
     case SMSG_STATE:
-        return apply_state(st, m, tid);
+        rc = apply_state(st, m, tid);
+        break;
     default:
         return SQLITE_MISUSE;
     }
+    /* The alerts go in the same transaction as what caused them. */
+    if (rc == SQLITE_OK && m->nalerts)
+        rc = storage_apply_alerts(st, m, tid);
+    return rc;
 }

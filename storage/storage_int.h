@@ -22,7 +22,7 @@
 #include "poller.h"
 #include "storage.h"
 
-#define STORAGE_SCHEMA_VERSION 1
+#define STORAGE_SCHEMA_VERSION 2
 #define STORAGE_BATCH_ROWS     4096  /* rows per transaction: bounds WAL growth and latency */
 #define STORAGE_TICK_MS        250   /* the writer wakes at least this often */
 #define STORAGE_RETENTION_MS   60000 /* periodic retention */
@@ -37,8 +37,11 @@ enum storage_msg_kind {
     SMSG_SDR,
     SMSG_INVENTORY,
     SMSG_STATE,
-    SMSG_CTL, /* flush, retention, stop, test hooks: handled outside transactions */
+    SMSG_CTL,    /* flush, retention, stop, test hooks: handled outside transactions */
+    SMSG_OUTBOX, /* an outcome of delivery or an operator's retry/drop */
 };
+
+enum storage_outbox_op { SOB_DELIVERED = 1, SOB_FAILED, SOB_RETRY, SOB_DROP };
 
 enum storage_ctl_kind { SCTL_FLUSH = 1, SCTL_RETENTION, SCTL_MAX_PAGES, SCTL_STOP };
 
@@ -93,7 +96,16 @@ struct storage_msg {
             struct storage_waiter *w;
         } ctl;
     } u;
-    const char **tjson; /* SMSG_TARGETS: labels of target i as a JSON object */
+    const char **tjson;           /* SMSG_TARGETS: labels of target i as a JSON object */
+    struct storage_alert *alerts; /* committed with the message (samples, SEL, state) */
+    size_t nalerts;
+    struct {
+        enum storage_outbox_op op;
+        int64_t id;
+        uint64_t next_at;
+        int dead;
+        const char *error;
+    } ob; /* SMSG_OUTBOX */
     int reset;
     int has_cursor;
     struct ipmi_sel_cursor cursor;
@@ -135,6 +147,7 @@ struct storage {
 
     /* writer-only state */
     sqlite3_stmt *stmt[SST_COUNT];
+    sqlite3_stmt *ostmt[8];       /* storage_outbox.c's */
     struct storage_msg **pending; /* kept until committed, oldest first */
     size_t npending, pending_cap;
     uint64_t next_retention_ms; /* monotonic */
@@ -165,6 +178,27 @@ int storage_schema_check(sqlite3 *db, const char *path, char *err, size_t errlen
 
 /* storage_msg.c */
 void storage_msg_free(void *m);
+/* Building blocks for other put functions (storage_outbox.c). */
+struct storage_pack {
+    char *p;
+    size_t left;
+};
+struct storage_msg *storage_msg_new(enum storage_msg_kind kind, size_t extra,
+                                    struct storage_pack *k);
+void *storage_pack_take(struct storage_pack *k, size_t n);
+const char *storage_pack_str(struct storage_pack *k, const char *s);
+size_t storage_str_size(const char *s);
+int storage_msg_push(struct storage *st, struct storage_msg *m);
+
+/* storage_outbox.c */
+/* Bytes needed to copy alerts into a message, and the copy. */
+size_t storage_alerts_size(const struct storage_alert *a, size_t n);
+void storage_alerts_copy(struct storage_msg *m, struct storage_pack *k,
+                         const struct storage_alert *a, size_t n);
+/* Inside the writer's transaction: the message's alerts, and outbox messages. */
+int storage_apply_alerts(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid);
+int storage_apply_outbox(struct storage *st, const struct storage_msg *m);
+void storage_outbox_stmts_free(struct storage *st);
 
 /* storage_apply.c: one message inside the writer's open transaction; SQLite rc. */
 int storage_apply(struct storage *st, const struct storage_msg *m);

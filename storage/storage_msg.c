@@ -15,11 +15,7 @@
 #include "ic_err.h"
 #include "queue.h"
 
-/* A bump allocator over the message's single allocation. */
-struct pack {
-    char *p;
-    size_t left;
-};
+/* struct storage_pack (storage_int.h): a bump allocator over the message's single allocation. */
 
 static size_t
 align_up(size_t n)
@@ -29,7 +25,7 @@ align_up(size_t n)
 }
 
 static void *
-pack_take(struct pack *k, size_t n)
+pack_take(struct storage_pack *k, size_t n)
 {
     n = align_up(n);
     if (n > k->left)
@@ -41,7 +37,7 @@ pack_take(struct pack *k, size_t n)
 }
 
 static const char *
-pack_str(struct pack *k, const char *s)
+pack_str(struct storage_pack *k, const char *s)
 {
     size_t n = strlen(s ? s : "") + 1;
     char *d = pack_take(k, n);
@@ -58,7 +54,7 @@ str_size(const char *s)
 
 /* Allocates a message with room for extra bytes after it. */
 static struct storage_msg *
-msg_new(enum storage_msg_kind kind, size_t extra, struct pack *k)
+msg_new(enum storage_msg_kind kind, size_t extra, struct storage_pack *k)
 {
     size_t head = align_up(sizeof(struct storage_msg));
     struct storage_msg *m = calloc(1, head + extra);
@@ -165,7 +161,7 @@ labels_json(char *out, const struct storage_target *t)
 int
 storage_put_targets(struct storage *st, const struct storage_target *v, size_t n)
 {
-    struct pack k;
+    struct storage_pack k;
     size_t extra = align_up(n * sizeof(*v)) + align_up(n * sizeof(char *));
     if (!writable(st))
         return IC_EINVAL;
@@ -194,8 +190,16 @@ int
 storage_put_samples(struct storage *st, const char *target, uint64_t ts_unix_ms,
                     const struct storage_sample *v, size_t n)
 {
-    struct pack k;
-    size_t extra = str_size(target) + align_up(n * sizeof(*v));
+    return storage_put_samples_alerts(st, target, ts_unix_ms, v, n, NULL, 0);
+}
+
+int
+storage_put_samples_alerts(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                           const struct storage_sample *v, size_t n, const struct storage_alert *a,
+                           size_t na)
+{
+    struct storage_pack k;
+    size_t extra = str_size(target) + align_up(n * sizeof(*v)) + storage_alerts_size(a, na);
     if (!writable(st))
         return IC_EINVAL;
     for (size_t i = 0; i < n; i++)
@@ -213,6 +217,7 @@ storage_put_samples(struct storage *st, const char *target, uint64_t ts_unix_ms,
         m->u.samples[i].name = pack_str(&k, v[i].name);
         m->u.samples[i].unit = pack_str(&k, v[i].unit);
     }
+    storage_alerts_copy(m, &k, a, na);
     return push(st, m);
 }
 
@@ -221,8 +226,17 @@ storage_put_sel(struct storage *st, const char *target, uint64_t ts_unix_ms,
                 const struct storage_sel *v, size_t n, int reset,
                 const struct ipmi_sel_cursor *cursor)
 {
-    struct pack k;
-    size_t extra = str_size(target) + align_up(n * sizeof(*v));
+    return storage_put_sel_alerts(st, target, ts_unix_ms, v, n, reset, cursor, NULL, 0);
+}
+
+int
+storage_put_sel_alerts(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                       const struct storage_sel *v, size_t n, int reset,
+                       const struct ipmi_sel_cursor *cursor, const struct storage_alert *a,
+                       size_t na)
+{
+    struct storage_pack k;
+    size_t extra = str_size(target) + align_up(n * sizeof(*v)) + storage_alerts_size(a, na);
     if (!writable(st))
         return IC_EINVAL;
     for (size_t i = 0; i < n; i++)
@@ -246,13 +260,14 @@ storage_put_sel(struct storage *st, const char *target, uint64_t ts_unix_ms,
         m->u.sel[i].event = pack_str(&k, v[i].event);
         m->u.sel[i].detail = pack_str(&k, v[i].detail);
     }
+    storage_alerts_copy(m, &k, a, na);
     return push(st, m);
 }
 
 int
 storage_put_sdr(struct storage *st, const char *target, const uint8_t *blob, size_t len)
 {
-    struct pack k;
+    struct storage_pack k;
     if (!writable(st))
         return IC_EINVAL;
     struct storage_msg *m = msg_new(SMSG_SDR, str_size(target) + align_up(len ? len : 1), &k);
@@ -278,7 +293,7 @@ int
 storage_put_inventory(struct storage *st, const char *target, uint64_t ts_unix_ms,
                       const struct ipmi_devid *devid, const char *guid, const struct ipmi_fru *fru)
 {
-    struct pack k;
+    struct storage_pack k;
     if (!writable(st))
         return IC_EINVAL;
     struct storage_msg *m =
@@ -322,17 +337,64 @@ int
 storage_put_state(struct storage *st, const char *target, uint64_t ts_unix_ms, const char *state,
                   const char *error)
 {
-    struct pack k;
+    return storage_put_state_alerts(st, target, ts_unix_ms, state, error, NULL, 0);
+}
+
+/* state NULL: only the alerts (a retry of alerts whose message did not fit in the queue). */
+int
+storage_put_state_alerts(struct storage *st, const char *target, uint64_t ts_unix_ms,
+                         const char *state, const char *error, const struct storage_alert *a,
+                         size_t na)
+{
+    struct storage_pack k;
     if (!writable(st))
         return IC_EINVAL;
-    struct storage_msg *m =
-        msg_new(SMSG_STATE, str_size(target) + str_size(state) + str_size(error), &k);
+    struct storage_msg *m = msg_new(
+        SMSG_STATE,
+        str_size(target) + str_size(state) + str_size(error) + storage_alerts_size(a, na), &k);
     if (!m)
         return IC_ENOMEM;
     m->target = pack_str(&k, target);
     m->ts = ts_unix_ms;
-    m->nrows = 2;
-    m->u.state.state = pack_str(&k, state);
+    m->nrows = 2 + na;
+    m->u.state.state = state ? pack_str(&k, state) : NULL;
     m->u.state.error = pack_str(&k, error);
+    storage_alerts_copy(m, &k, a, na);
+    return push(st, m);
+}
+
+/* ---- building blocks for storage_outbox.c ---- */
+
+struct storage_msg *
+storage_msg_new(enum storage_msg_kind kind, size_t extra, struct storage_pack *k)
+{
+    return msg_new(kind, extra, k);
+}
+
+void *
+storage_pack_take(struct storage_pack *k, size_t n)
+{
+    return pack_take(k, n);
+}
+
+const char *
+storage_pack_str(struct storage_pack *k, const char *s)
+{
+    return pack_str(k, s);
+}
+
+size_t
+storage_str_size(const char *s)
+{
+    return str_size(s);
+}
+
+int
+storage_msg_push(struct storage *st, struct storage_msg *m)
+{
+    if (!writable(st)) {
+        free(m);
+        return IC_EINVAL;
+    }
     return push(st, m);
 }

@@ -461,3 +461,37 @@ storage_query_states(struct storage *st, const struct storage_filter *f, enum st
     pthread_mutex_unlock(&st->rmu);
     return rc;
 }
+
+int
+storage_query_outbox(struct storage *st, const struct storage_filter *f, enum storage_format fmt,
+                     FILE *fp)
+{
+    static const struct storage_filter none;
+    sqlite3_stmt *s = NULL;
+    int rc;
+    if (!f)
+        f = &none;
+    pthread_mutex_lock(&st->rmu);
+    rc = prepare(st,
+                 "SELECT o.id AS id, t.name AS target, o.receiver AS receiver, o.state AS state, "
+                 "o.attempts AS attempts, "
+                 "strftime(" ISO_FMT ", o.created_at / 1000, 'unixepoch') AS queued, "
+                 "strftime(" ISO_FMT ", o.next_at / 1000, 'unixepoch') AS next_try, "
+                 "a.kind AS kind, a.status AS status, a.severity AS severity, "
+                 "a.summary AS summary, nullif(o.last_error, '') AS last_error, a.key AS key "
+                 "FROM outbox o JOIN alerts a ON a.id = o.alert_id "
+                 "JOIN targets t ON t.id = o.target_id "
+                 "WHERE (?1 IS NULL OR t.name = ?1) AND (?2 IS NULL OR o.state = ?2) "
+                 "ORDER BY o.id",
+                 &s);
+    if (rc == 0) {
+        if (f->target)
+            sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
+        if (f->grep)
+            sqlite3_bind_text(s, 2, f->grep, -1, SQLITE_STATIC);
+        rc = print_stmt(st, s, 0, fmt, fp);
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->rmu);
+    return rc;
+}

@@ -227,6 +227,12 @@ storage_retention_run(struct storage *st, uint64_t now)
                 "DELETE FROM state_log WHERE rowid IN "
                 "(SELECT rowid FROM state_log WHERE ts < ?1 LIMIT ?2)",
                 long_cutoff);
+        /* Alert history: never one still waiting for delivery or still firing. */
+        chunked(&r,
+                "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE created_at < ?1 "
+                "AND id NOT IN (SELECT alert_id FROM outbox) "
+                "AND id NOT IN (SELECT alert_id FROM active_alerts) LIMIT ?2)",
+                long_cutoff);
         /* period_start + downsample_ms: a period is gone once all of it is. */
         chunked(&r,
                 "DELETE FROM samples_ds WHERE (sensor_id, period_start) IN "

@@ -123,8 +123,48 @@ static const char schema_v1[] =
     "CREATE INDEX state_log_ts ON state_log(ts);"
     "CREATE INDEX state_log_target ON state_log(target_id, ts);";
 
+/*
+ * Version 2 (issue 7): alerts and their delivery.
+ *   alerts         every alert raised; key UNIQUE is the idempotency key, so an
+ *                  alert raised twice (a re-read SEL record) is stored once.
+ *                  receivers: the receivers it was routed to, newline-separated.
+ *   outbox         one row per (alert, receiver) until the receiver accepted it
+ *                  (2xx): pending, or dead after max_age (kept, visible).
+ *   active_alerts  firing alerts nothing has resolved yet, by (target, identity):
+ *                  Alertmanager gets them again every resend period.
+ */
+static const char schema_v2[] =
+    "CREATE TABLE alerts("
+    " id INTEGER PRIMARY KEY,"
+    " key TEXT NOT NULL UNIQUE,"
+    " target_id INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL,"
+    " identity TEXT NOT NULL, summary TEXT NOT NULL, sensor TEXT NOT NULL,"
+    " sensor_type TEXT NOT NULL, value REAL, threshold REAL,"
+    " starts_at INTEGER NOT NULL, ends_at INTEGER,"
+    " labels TEXT NOT NULL, sel TEXT, receivers TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX alerts_created ON alerts(created_at);"
+    "CREATE TABLE outbox("
+    " id INTEGER PRIMARY KEY,"
+    " alert_id INTEGER NOT NULL,"
+    " target_id INTEGER NOT NULL,"
+    " receiver TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending',"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL,"
+    " last_error TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " UNIQUE(alert_id, receiver));"
+    "CREATE INDEX outbox_heads ON outbox(receiver, state, target_id, id);"
+    "CREATE TABLE active_alerts("
+    " target_id INTEGER NOT NULL,"
+    " identity TEXT NOT NULL,"
+    " alert_id INTEGER NOT NULL,"
+    " PRIMARY KEY(target_id, identity)) WITHOUT ROWID;";
+
 /* migrations[v] brings version v to v + 1. */
-static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1};
+static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1, schema_v2};
 
 static int
 user_version(sqlite3 *db, int *v)

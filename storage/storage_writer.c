@@ -67,7 +67,8 @@ static size_t
 oldest_of(const struct storage *st, enum storage_msg_kind kind)
 {
     size_t i = 0;
-    while (i < st->npending && st->pending[i]->kind != kind)
+    /* A message carrying alerts is never given up: an alert must not be lost. */
+    while (i < st->npending && (st->pending[i]->kind != kind || st->pending[i]->nalerts))
         i++;
     return i;
 }

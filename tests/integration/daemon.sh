@@ -35,13 +35,20 @@ free_udp_base() { # a base port with N free UDP ports after it
 free_tcp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 N=4
-BASE=$(free_udp_base 48001 $((N + 2)))
-CTL=$(free_tcp)
-HTTP=$(free_tcp)
-"$IC_BIN" sim --bmcs $N --listen 127.0.0.1:$BASE --control 127.0.0.1:$CTL --no-drift \
-  --inventory "$tmp/inv" 2>"$tmp/sim.log" &
-pids+=($!)
-for _ in $(seq 100); do [ -s "$tmp/inv" ] && break; sleep 0.1; done
+BASE=$((12001 + RANDOM % 100 * 100)) # below the ephemeral range: client sockets never hold these
+for try in 1 2 3 4 5; do # other tests may take ports between our look and our bind
+  BASE=$(free_udp_base $BASE $((N + 2)))
+  CTL=$(free_tcp)
+  HTTP=$(free_tcp)
+  "$IC_BIN" sim --bmcs $N --listen 127.0.0.1:$BASE --control 127.0.0.1:$CTL --no-drift \
+    --inventory "$tmp/inv" 2>"$tmp/sim.log" &
+  sim_pid=$!
+  for _ in $(seq 100); do [ -s "$tmp/inv" ] && break; kill -0 $sim_pid 2>/dev/null || break; sleep 0.1; done
+  [ -s "$tmp/inv" ] && break
+  wait $sim_pid 2>/dev/null
+  BASE=$((BASE + 100))
+done
+pids+=($sim_pid)
 [ -s "$tmp/inv" ] || { cat "$tmp/sim.log"; echo "sim did not start"; exit 1; }
 SIMCTL="$IC_BIN simctl --control http://127.0.0.1:$CTL"
 export BMC_PASSWORD=admin-secret
