@@ -542,7 +542,7 @@ set_defaults(struct cfg *c)
 static void
 walk_root(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *root)
 {
-    static const char *const keys[] = {"global", "profiles", "targets", "inventory"};
+    static const char *const keys[] = {"global", "profiles", "targets", "inventory", "alerting"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg *c = x->c;
 
@@ -567,6 +567,8 @@ walk_root(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *root)
         else if (s)
             cfg_read_inventory(x, s, LINE(v[3]), COL(v[3]));
     }
+    if (v[4])
+        cfg_walk_alerting(x, d, v[4]);
     if (!v[2] && !v[3])
         cfg_errat(x, root, "no targets: add a 'targets' list or an 'inventory' file");
 }

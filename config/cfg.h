@@ -91,6 +91,70 @@ struct cfg_target {
     size_t nexclude;
 };
 
+/* ---- alerting: (issue 7) ---- */
+
+enum cfg_receiver_type { CFG_RCV_WEBHOOK, CFG_RCV_ALERTMANAGER };
+
+/* A custom request header of a receiver. */
+struct cfg_header {
+    char *name;  /* token characters (RFC 9110), unique case-insensitively */
+    char *value; /* no CR, LF or other control character but tab; printed by --print */
+};
+
+/* Limits of the alerting section. */
+#define CFG_MAX_RECEIVERS 256
+#define CFG_MAX_ROUTES    1024
+#define CFG_MAX_HEADERS   32
+
+struct cfg_receiver {
+    char *name;                  /* unique, [A-Za-z0-9_.-]+ */
+    enum cfg_receiver_type type; /* type: webhook | alertmanager (required) */
+    char *url; /* http:// or https:// (required); alertmanager: the base URL (no trailing '/',
+                  query or fragment), we POST to <url>/api/v2/alerts */
+    enum cfg_secret_source secret_source; /* webhook only: secret_env | secret_file (mode 0600 or
+                                             stricter, like password_file) | secret (inline: only
+                                             in a private file) | none */
+    char *secret_ref;                     /* variable name or file path; NULL for inline/none */
+    struct cfg_header *headers;           /* headers: {X-Team: ops} custom request headers */
+    size_t nheaders;
+    char *ca_file;            /* ca_file: PATH, NULL = system CAs (https:// only) */
+    int tls_verify;           /* 1 unless insecure_skip_verify: true (https:// only) */
+    uint64_t timeout_ms;      /* timeout: 10s default, 100ms..5m */
+    unsigned max_concurrency; /* max_concurrency: 4 default, 1..64 */
+    uint64_t max_age_ms;      /* max_age: 24h default, 1m..30d: undelivered older -> dead */
+    uint64_t resend_ms; /* resend: 1m default, 10s..1h: alertmanager re-sends firing alerts this
+                           often (the key is refused on a webhook receiver) */
+    struct secret *secret_inline; /* private: use cfg_receiver_secret() */
+};
+
+struct cfg_route {
+    const struct cfg_receiver *receiver; /* receiver: NAME (required, must exist) */
+    /* Each list below is a condition; an empty one (n == 0) matches everything. All the
+       conditions of a route must hold (AND); within one list any value may match (OR). */
+    char **severities; /* match.severity: subset of info, ok, warning, critical */
+    size_t nseverities;
+    char **kinds; /* match.kind: subset of sel, sensor, unreachable */
+    size_t nkinds;
+    char **sensor_types; /* match.sensor_type: ["Temperature", "Fan", ...] free text, compared
+                            case-insensitively by the daemon */
+    size_t nsensor_types;
+    struct cfg_label *labels; /* match.labels: {rack: r1}: the target's config labels must have
+                                 these values */
+    size_t nlabels;
+    char **targets; /* match.target: glob patterns on target names */
+    size_t ntargets;
+};
+
+struct cfg_alerting {
+    struct cfg_receiver *receivers;
+    size_t nreceivers;
+    struct cfg_route *routes; /* every route that matches delivers (no first-match-wins) */
+    size_t nroutes;
+    uint64_t unreachable_after_ms; /* unreachable_after: 60s default, 1s..1d */
+    unsigned debounce; /* debounce: 2 default, 1..20: sweeps a new sensor state must persist before
+                          it fires or resolves */
+};
+
 struct cfg;
 
 /*
@@ -141,6 +205,19 @@ int cfg_profile_password(const struct cfg_profile *p, struct secret **out, char 
                          size_t errlen);
 /* The same for K_g: *out is NULL (and 0 returned) when the profile has none. */
 int cfg_profile_kg(const struct cfg_profile *p, struct secret **out, char *err, size_t errlen);
+
+/* NULL when the file has no alerting section. */
+const struct cfg_alerting *cfg_alerting(const struct cfg *c);
+/*
+ * The receiver's signing secret (env, private file or inline, at most
+ * SECRET_MAX bytes) as a new secret the caller frees; *out NULL and 0 when it
+ * has none. IC_ECONFIG / IC_EIO / IC_ENOMEM with a message naming the
+ * receiver otherwise.
+ */
+int cfg_receiver_secret(const struct cfg_receiver *r, struct secret **out, char *err,
+                        size_t errlen);
+/* "webhook" / "alertmanager". */
+const char *cfg_receiver_type_name(enum cfg_receiver_type t);
 
 /* Names for printing: "user"/"operator"/"administrator", "err".."debug". */
 const char *cfg_privilege_name(enum cfg_privilege p);

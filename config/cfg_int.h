@@ -38,6 +38,7 @@ struct cfg {
     size_t ntargets, targets_cap;
     struct cfg_spec **specs;
     size_t nspecs, specs_cap;
+    struct cfg_alerting *alerting; /* NULL without an alerting section */
 };
 
 /* Where a target was defined, for duplicate-name errors. */
@@ -139,5 +140,9 @@ int cfg_get_enum(struct cfg_ctx *x, yaml_node_t *n, const char *what, const char
                  size_t nn);
 /* The "targets" list (cfg_targets.c). */
 void cfg_walk_targets(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n);
+/* The "alerting" section (cfg_alerting.c): sets x->c->alerting. */
+void cfg_walk_alerting(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n);
+/* NULL is a no-op. Wipes inline secrets. */
+void cfg_alerting_free(struct cfg_alerting *a);
 
 #endif

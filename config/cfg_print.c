@@ -6,7 +6,8 @@
  * The canonical form is YAML that cfg_parse() reads back to the same
  * configuration: every default filled in, ranges and the inventory expanded
  * into one entry per target, every string double-quoted with YAML escapes.
- * Inline passwords are printed as "<hidden>", never as themselves.
+ * Inline passwords and alerting secrets are printed as "<hidden>", never as
+ * themselves.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,97 @@ print_profile(FILE *fp, const struct cfg_profile *p)
     fprintf(fp, "    retries: %u\n", p->retries);
 }
 
+static void
+put_words(FILE *fp, const char *indent, const char *key, char *const *v, size_t n)
+{
+    fprintf(fp, "%s%s: [", indent, key);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "%s%s", i ? ", " : "", v[i]);
+    fputs("]\n", fp);
+}
+
+/* Secrets: env and file references as written, an inline one as "<hidden>". */
+static void
+print_receiver(FILE *fp, const struct cfg_receiver *r)
+{
+    fputs("    - name: ", fp);
+    put_quoted(fp, r->name);
+    fprintf(fp, "\n      type: %s\n", cfg_receiver_type_name(r->type));
+    put_kv(fp, "      ", "url", r->url);
+    if (r->secret_source == CFG_SECRET_ENV)
+        put_kv(fp, "      ", "secret_env", r->secret_ref);
+    else if (r->secret_source == CFG_SECRET_FILE)
+        put_kv(fp, "      ", "secret_file", r->secret_ref);
+    else if (r->secret_source == CFG_SECRET_INLINE)
+        put_kv(fp, "      ", "secret", "<hidden>");
+    if (r->nheaders) {
+        fputs("      headers: {", fp);
+        for (size_t i = 0; i < r->nheaders; i++) {
+            fputs(i ? ", " : "", fp);
+            put_quoted(fp, r->headers[i].name);
+            fputs(": ", fp);
+            put_quoted(fp, r->headers[i].value);
+        }
+        fputs("}\n", fp);
+    }
+    if (r->ca_file)
+        put_kv(fp, "      ", "ca_file", r->ca_file);
+    if (strncmp(r->url, "https://", 8) == 0)
+        fprintf(fp, "      insecure_skip_verify: %s\n", r->tls_verify ? "false" : "true");
+    put_dur(fp, "      ", "timeout", r->timeout_ms);
+    fprintf(fp, "      max_concurrency: %u\n", r->max_concurrency);
+    put_dur(fp, "      ", "max_age", r->max_age_ms);
+    if (r->type == CFG_RCV_ALERTMANAGER)
+        put_dur(fp, "      ", "resend", r->resend_ms);
+}
+
+static void
+print_route(FILE *fp, const struct cfg_route *rt)
+{
+    fputs("    - receiver: ", fp);
+    put_quoted(fp, rt->receiver->name);
+    fputc('\n', fp);
+    if (!rt->nseverities && !rt->nkinds && !rt->nsensor_types && !rt->nlabels && !rt->ntargets)
+        return;
+    fputs("      match:\n", fp);
+    if (rt->nseverities)
+        put_words(fp, "        ", "severity", rt->severities, rt->nseverities);
+    if (rt->nkinds)
+        put_words(fp, "        ", "kind", rt->kinds, rt->nkinds);
+    if (rt->nsensor_types) {
+        fputs("        sensor_type: ", fp);
+        put_list(fp, rt->sensor_types, rt->nsensor_types);
+        fputc('\n', fp);
+    }
+    if (rt->nlabels) {
+        fputs("        labels: {", fp);
+        for (size_t i = 0; i < rt->nlabels; i++) {
+            fprintf(fp, "%s%s: ", i ? ", " : "", rt->labels[i].name);
+            put_quoted(fp, rt->labels[i].value);
+        }
+        fputs("}\n", fp);
+    }
+    if (rt->ntargets) {
+        fputs("        target: ", fp);
+        put_list(fp, rt->targets, rt->ntargets);
+        fputc('\n', fp);
+    }
+}
+
+static void
+print_alerting(FILE *fp, const struct cfg_alerting *a)
+{
+    fputs("alerting:\n", fp);
+    put_dur(fp, "  ", "unreachable_after", a->unreachable_after_ms);
+    fprintf(fp, "  debounce: %u\n", a->debounce);
+    fputs(a->nreceivers ? "  receivers:\n" : "  receivers: []\n", fp);
+    for (size_t i = 0; i < a->nreceivers; i++)
+        print_receiver(fp, &a->receivers[i]);
+    fputs(a->nroutes ? "  routes:\n" : "  routes: []\n", fp);
+    for (size_t i = 0; i < a->nroutes; i++)
+        print_route(fp, &a->routes[i]);
+}
+
 int
 cfg_print(const struct cfg *c, FILE *fp)
 {
@@ -170,6 +262,8 @@ cfg_print(const struct cfg *c, FILE *fp)
     fputs("targets:\n", fp);
     for (size_t i = 0; i < c->ntargets; i++)
         print_target(fp, &c->targets[i]);
+    if (c->alerting)
+        print_alerting(fp, c->alerting);
     return ferror(fp) ? IC_EIO : 0;
 }
 
@@ -278,6 +372,7 @@ cfg_free(struct cfg *c)
     for (size_t i = 0; i < c->nspecs; i++)
         cfg_spec_free(c->specs[i]);
     free(c->specs);
+    cfg_alerting_free(c->alerting);
     free(c);
 }
 
