@@ -28,6 +28,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "cfg.h"
 #include "cli.h"
 #include "daemon.h"
@@ -43,6 +44,7 @@ struct slotrec {
 struct daemon {
     const char *path;
     struct cfg *cfg;
+    struct alert_rules *rules; /* the routes of cfg, shared by every target; NULL: no alerting */
     struct daemon_ctx ctx;
     struct storage *st;
     struct exp_http *http;
@@ -118,11 +120,12 @@ alloc_slot(struct daemon *d)
 
 /* Two specs for a target: one for its thread, one kept here to compare at the next reload. */
 static int
-make_specs(const struct cfg *c, size_t i, struct tgt_spec **give, struct tgt_spec **keep)
+make_specs(const struct cfg *c, struct alert_rules *rules, size_t i, struct tgt_spec **give,
+           struct tgt_spec **keep)
 {
     char err[512];
-    int rc = tgt_spec_new(c, i, give, err, sizeof(err));
-    if (rc == 0 && (rc = tgt_spec_new(c, i, keep, err, sizeof(err))) != 0)
+    int rc = tgt_spec_new(c, i, rules, give, err, sizeof(err));
+    if (rc == 0 && (rc = tgt_spec_new(c, i, rules, keep, err, sizeof(err))) != 0)
         tgt_spec_free(*give);
     if (rc != 0) {
         log_err("target %s: %s", cfg_target(c, i)->name, err);
@@ -135,12 +138,14 @@ static int
 add_target(struct daemon *d, const struct cfg *c, size_t i)
 {
     struct tgt_spec *give, *keep;
-    if (make_specs(c, i, &give, &keep) != 0)
+    if (make_specs(c, d->rules, i, &give, &keep) != 0)
         return -1;
     /* The database remembers what a restart must not pay for again: SDRs, the SEL cursor. */
     if (d->st) {
         storage_get_sdr(d->st, give->name, &give->sdr_blob, &give->sdr_len);
         storage_get_sel_cursor(d->st, give->name, &give->sel_cursor);
+        give->sel_known = storage_sel_known(d->st, give->name);
+        storage_get_active(d->st, give->name, &give->active, &give->nactive);
     }
     long slot = alloc_slot(d);
     if (slot < 0) {
@@ -237,7 +242,7 @@ apply(struct daemon *d, struct cfg *nc, char *msg, size_t msglen)
         } else {
             size_t s = ov[i].idx;
             struct tgt_spec *give, *keep;
-            if (make_specs(nc, nv[j].idx, &give, &keep) == 0) {
+            if (make_specs(nc, d->rules, nv[j].idx, &give, &keep) == 0) {
                 if (tgt_spec_same(d->slots[s].shadow, keep)) {
                     tgt_spec_free(give);
                     tgt_spec_free(keep);
@@ -287,7 +292,17 @@ reload(struct daemon *d, char *msg, size_t msglen)
     if (strcmp(og->listen, ng->listen) != 0 || strcmp(og->database, ng->database) != 0)
         log_warn("reload: listen and database changes take effect at the next restart");
     log_set_level((enum log_level)ng->log_level);
+    struct alert_rules *nr = NULL, *old_rules = d->rules;
+    if (alert_rules_new(nc, &nr) != 0) {
+        cfg_free(nc);
+        d->reload_failures++;
+        d->last_reload_ok = 0;
+        snprintf(msg, msglen, "reload refused: out of memory");
+        return IC_ENOMEM;
+    }
+    d->rules = nr;
     apply(d, nc, msg, msglen);
+    alert_rules_unref(old_rules);
     cfg_free(d->cfg);
     d->cfg = nc;
     put_targets(d);
@@ -459,6 +474,10 @@ cmd_daemon(int argc, char **argv)
     }
     const struct cfg_global *g = cfg_global(d.cfg);
     log_set_level((enum log_level)g->log_level);
+    if (alert_rules_new(d.cfg, &d.rules) != 0) {
+        cfg_free(d.cfg);
+        return CLI_EXIT_ERROR;
+    }
     d.start_unix_ms = now_unix_ms();
     d.last_reload_ok = 1;
     d.reload_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -516,6 +535,7 @@ out:
         tgt_spec_free(d.slots[s].shadow);
     free(d.slots);
     cfg_free(d.cfg);
+    alert_rules_unref(d.rules);
     if (d.reload_fd >= 0)
         close(d.reload_fd);
     pthread_mutex_lock(&free_mu);

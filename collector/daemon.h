@@ -25,6 +25,8 @@ struct cfg;
 struct cfg_target;
 struct secret;
 struct storage;
+struct storage_active;
+struct alert_rules;
 
 /* Everything a target needs, copied from the config (which a reload frees). */
 struct tgt_spec {
@@ -44,14 +46,23 @@ struct tgt_spec {
     size_t nlabels;
     char **include, **exclude; /* sensor name globs */
     size_t ninclude, nexclude;
+    /* Alerts: the shared routes (NULL: no alerting), labels as JSON for payloads. */
+    struct alert_rules *rules;
+    unsigned debounce;
+    char *labels_json;
     /* Preloaded from the database by the main thread (no disk I/O on a poller thread). */
     uint8_t *sdr_blob;
     size_t sdr_len;
     struct ipmi_sel_cursor sel_cursor;
+    int sel_known;                 /* the SEL was read before */
+    struct storage_active *active; /* firing alerts of the target */
+    size_t nactive;
 };
 
-/* Builds a spec for target i of c (secrets resolved now). 0, or an IC_E* code with a message. */
-int tgt_spec_new(const struct cfg *c, size_t i, struct tgt_spec **out, char *err, size_t errlen);
+/* Builds a spec for target i of c (secrets resolved now; rules referenced, may be NULL).
+   0, or an IC_E* code with a message. */
+int tgt_spec_new(const struct cfg *c, size_t i, struct alert_rules *rules, struct tgt_spec **out,
+                 char *err, size_t errlen);
 void tgt_spec_free(struct tgt_spec *s);
 /* 1 when a session opened for a can serve b (address, credentials, suite, privilege, timers). */
 int tgt_spec_same_session(const struct tgt_spec *a, const struct tgt_spec *b);

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "alerts.h"
 #include "daemon.h"
 #include "ic_err.h"
 #include "log.h"
@@ -60,6 +61,7 @@ struct target {
     int bmc_ok;              /* the last device ID read worked */
     int inv_due;             /* this poll reads device ID, GUID and FRU */
     struct ipmi_sel_cursor cursor;
+    int sel_known; /* the SEL was read before (here or before a restart): new entries alert */
     struct ipmi_sel_info sel_seen; /* SEL info when the cursor was last brought up to date */
     int sel_seen_valid;
     struct snap_target *snap; /* the published snapshot (we hold a reference) */
@@ -78,6 +80,9 @@ struct target {
     int first_done;
     int was_up; /* -1 unknown */
     struct log_limit ll;
+    /* alerts */
+    struct alert_tracker *trk;
+    struct alert_buf held; /* raised, but storage's queue was full: sent with the next message */
     /* removal */
     int removing, aborting, closing;
 };
@@ -131,6 +136,35 @@ make_session(struct target *t, char *err, size_t errlen)
         .retries = sp->retries,
     };
     return ipmi_session_new(t->pl, &o, &t->s, err, errlen);
+}
+
+/* ---- alerts ---------------------------------------------------------------- */
+
+static struct alert_who
+who_of(const struct target *t)
+{
+    const struct tgt_spec *sp = t->spec;
+    return (struct alert_who){.name = sp->name,
+                              .host = sp->host,
+                              .port = sp->port,
+                              .labels = sp->labels,
+                              .nlabels = sp->nlabels,
+                              .labels_json = sp->labels_json};
+}
+
+/* After a put with alerts: on failure the alerts wait in held for the next message. */
+static void
+alerts_settle(struct target *t, struct alert_buf *ab, int rc)
+{
+    if (rc != 0 && ab->n) {
+        if (alert_buf_move(&t->held, ab) != 0)
+            log_err("%s: out of memory: %zu alerts lost", t->spec->name, ab->n);
+        else
+            log_limit_fail(&t->ll, poller_loop_now(t->pl), LOG_LVL_WARN,
+                           "%s: storage queue full: %zu alerts held for the next try",
+                           t->spec->name, t->held.n);
+    }
+    alert_buf_free(ab);
 }
 
 /* ---- step results --------------------------------------------------------- */
@@ -389,8 +423,17 @@ on_sensors(void *arg, int err, const struct ipmi_reading *r, size_t n)
         return;
     }
     snap_target_set_readings(t->next, v, k);
-    if (t->ctx->st && k)
-        storage_put_samples(t->ctx->st, t->spec->name, t->start_unix_ms, smp, k);
+    struct alert_buf ab = {0};
+    struct alert_who who = who_of(t);
+    alert_buf_move(&ab, &t->held);
+    alert_tracker_sweep(t->trk, t->spec->rules, &who, t->spec->debounce, r, n, t->sdr, unix_ms(),
+                        &ab);
+    if (t->ctx->st && (k || ab.n))
+        alerts_settle(t, &ab,
+                      storage_put_samples_alerts(t->ctx->st, t->spec->name, t->start_unix_ms, smp,
+                                                 k, ab.v, ab.n));
+    else
+        alert_buf_free(&ab);
     free(v);
     free(smp);
     t->coll_ok |= SNAP_COLL_SENSORS;
@@ -493,13 +536,24 @@ on_sel(void *arg, int err, const struct ipmi_sel_info *info, const uint8_t (*rec
                                     .detail = e[i].detail};
         memcpy(v[i].raw, rec, 16);
     }
+    /* New entries alert; the backlog found at the very first read does not. */
+    struct alert_buf ab = {0};
+    if (t->sel_known || reset) {
+        struct alert_who who = who_of(t);
+        for (size_t i = 0; i < n; i++)
+            alert_tracker_sel(t->trk, t->spec->rules, &who, &e[i], recs[i], unix_ms(), &ab);
+    }
     struct ipmi_sel_cursor cur = t->cursor;
     if (reset)
         cur.valid = 0;
     ipmi_sel_cursor_advance(&cur, recs, n);
     int stored = 1;
-    if (t->ctx->st && (n > 0 || reset || memcmp(&cur, &t->cursor, sizeof(cur)) != 0))
-        stored = storage_put_sel(t->ctx->st, t->spec->name, unix_ms(), v, n, reset, &cur) == 0;
+    if (t->ctx->st &&
+        (n > 0 || reset || !t->sel_known || memcmp(&cur, &t->cursor, sizeof(cur)) != 0))
+        stored = storage_put_sel_alerts(t->ctx->st, t->spec->name, unix_ms(), v, n, reset, &cur,
+                                        ab.v, ab.n) == 0;
+    /* Not stored: the records are read again next time and raise the same keys. */
+    alert_buf_free(&ab);
     free(v);
     free(e);
     if (!stored) {
@@ -508,6 +562,7 @@ on_sel(void *arg, int err, const struct ipmi_sel_info *info, const uint8_t (*rec
         return;
     }
     t->cursor = cur;
+    t->sel_known = 1;
     if (info) {
         t->sel_seen = *info;
         t->sel_seen_valid = 1;
@@ -589,22 +644,32 @@ schedule(struct target *t, uint64_t delay_ms)
         poller_timer_start(t->timer, delay_ms);
 }
 
-static void
+/* Records up/down (a transition, and the unreachable alert); returns when that alert is due. */
+static uint64_t
 set_state(struct target *t, int up)
 {
     struct snap_target *n = t->next;
+    uint64_t now = unix_ms();
     snprintf(n->state, sizeof(n->state), "%s", up ? "up" : "down");
-    if (up == t->was_up)
-        return;
-    if (up)
+    struct alert_buf ab = {0};
+    struct alert_who who = who_of(t);
+    alert_buf_move(&ab, &t->held);
+    uint64_t due = alert_tracker_reach(t->trk, t->spec->rules, &who, up, t->errmsg, now, &ab);
+    int changed = up != t->was_up;
+    if (changed && up)
         log_limit_ok(&t->ll, LOG_LVL_WARN, "%s: BMC answers again", t->spec->name);
-    else
+    else if (changed)
         log_limit_fail(&t->ll, poller_loop_now(t->pl), LOG_LVL_WARN, "%s: %s", t->spec->name,
                        t->errmsg);
-    if (t->ctx->st)
-        storage_put_state(t->ctx->st, t->spec->name, unix_ms(), up ? "up" : "down",
-                          up ? "" : t->errmsg);
+    if (t->ctx->st && (changed || ab.n))
+        alerts_settle(t, &ab,
+                      storage_put_state_alerts(t->ctx->st, t->spec->name, now,
+                                               changed ? (up ? "up" : "down") : NULL,
+                                               up ? "" : t->errmsg, ab.v, ab.n));
+    else
+        alert_buf_free(&ab);
     t->was_up = up;
+    return due;
 }
 
 static void
@@ -633,7 +698,7 @@ finish_poll(struct target *t)
     snprintf(n->last_error, sizeof(n->last_error), "%s", t->last_err ? t->errmsg : "");
     if (t->s)
         ipmi_session_stats(t->s, &n->sess);
-    set_state(t, up);
+    uint64_t unreachable_due = set_state(t, up);
 
     snap_target_ref(n);
     snap_hub_put(t->ctx->hub, t->slot, n);
@@ -664,6 +729,10 @@ finish_poll(struct target *t)
         if (delay > BACKOFF_CAP_MS)
             delay = iv > BACKOFF_CAP_MS ? iv : BACKOFF_CAP_MS;
         delay += rnd(t) % (delay / 10 + 1);
+        /* Backing off must not delay the unreachable alert: try again when it is due. */
+        uint64_t wall = unix_ms();
+        if (unreachable_due > wall && unreachable_due - wall < delay)
+            delay = unreachable_due - wall;
     }
     schedule(t, delay);
 }
@@ -746,6 +815,11 @@ target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct t
     if (t->rng == 0)
         t->rng = 1;
     t->cursor = spec->sel_cursor;
+    t->sel_known = spec->sel_known;
+    t->trk = alert_tracker_new(spec->active, spec->nactive);
+    free(spec->active);
+    spec->active = NULL;
+    spec->nactive = 0;
     if (spec->sdr_len && ipmi_sdr_cache_from_blob(spec->sdr_blob, spec->sdr_len, &t->sdr) != 0) {
         log_warn("%s: stored SDR cache is damaged; reading the repository again", spec->name);
         t->sdr = NULL;
@@ -756,9 +830,10 @@ target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct t
     int rc = IC_ENOMEM;
     t->snap = first_snapshot(spec);
     t->timer = poller_timer_new(pl, start_poll, t);
-    if (!t->snap || !t->timer || (rc = make_session(t, err, sizeof(err))) != 0) {
+    if (!t->snap || !t->timer || !t->trk || (rc = make_session(t, err, sizeof(err))) != 0) {
         if (rc != IC_ENOMEM)
             log_err("%s: %s", spec->name, err);
+        alert_tracker_free(t->trk);
         poller_timer_free(t->timer);
         snap_target_unref(t->snap);
         ipmi_sdr_cache_free(t->sdr);
@@ -782,6 +857,9 @@ target_update(struct target *t, struct tgt_spec *spec)
     free(spec->sdr_blob);
     spec->sdr_blob = NULL;
     spec->sdr_len = 0;
+    free(spec->active);
+    spec->active = NULL;
+    spec->nactive = 0;
     uint64_t old_iv = t->spec->interval_ms;
     tgt_spec_free(t->spec);
     t->spec = spec;
@@ -811,7 +889,11 @@ release(void *arg)
     snap_hub_put(t->ctx->hub, t->slot, NULL);
     if (t->gone)
         t->gone(t->gone_arg, t->slot);
+    if (t->held.n)
+        log_warn("%s: removed with %zu alerts not yet stored", t->spec->name, t->held.n);
     tgt_spec_free(t->spec);
+    alert_tracker_free(t->trk);
+    alert_buf_free(&t->held);
     live_targets--;
     free(t);
 }

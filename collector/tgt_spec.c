@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "alerts.h"
 #include "cfg.h"
 #include "daemon.h"
 #include "ic_err.h"
@@ -39,8 +42,24 @@ free_list(char **v, size_t n)
     free(v);
 }
 
+/* The labels as a JSON object, for alert payloads. */
+static char *
+labels_json(const struct cfg_target *ct)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    for (size_t k = 0; k < ct->nlabels; k++)
+        json_object_object_add(o, ct->labels[k].name, json_object_new_string(ct->labels[k].value));
+    const char *t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    char *r = t ? strdup(t) : NULL;
+    json_object_put(o);
+    return r;
+}
+
 int
-tgt_spec_new(const struct cfg *c, size_t i, struct tgt_spec **out, char *err, size_t errlen)
+tgt_spec_new(const struct cfg *c, size_t i, struct alert_rules *rules, struct tgt_spec **out,
+             char *err, size_t errlen)
 {
     const struct cfg_target *ct = cfg_target(c, i);
     const struct cfg_profile *p = ct->profile;
@@ -58,8 +77,12 @@ tgt_spec_new(const struct cfg *c, size_t i, struct tgt_spec **out, char *err, si
     s->interval_ms = ct->interval_ms;
     s->sdr_refresh_ms = cfg_global(c)->sdr_refresh_ms;
     s->collectors = ct->collectors; /* CFG_COLL_* == SNAP_COLL_* */
+    s->rules = rules;
+    alert_rules_ref(rules);
+    s->debounce = cfg_alerting(c) ? cfg_alerting(c)->debounce : 1;
+    s->labels_json = labels_json(ct);
     int rc = IC_ENOMEM;
-    if (!s->name || !s->host || !s->user)
+    if (!s->name || !s->host || !s->user || !s->labels_json)
         goto fail;
     if (ct->nlabels) {
         s->labels = calloc(ct->nlabels, sizeof(*s->labels));
@@ -107,6 +130,9 @@ tgt_spec_free(struct tgt_spec *s)
     free_list(s->include, s->ninclude);
     free_list(s->exclude, s->nexclude);
     free(s->sdr_blob);
+    free(s->active);
+    free(s->labels_json);
+    alert_rules_unref(s->rules);
     free(s);
 }
 
@@ -143,6 +169,7 @@ int
 tgt_spec_same(const struct tgt_spec *a, const struct tgt_spec *b)
 {
     if (!tgt_spec_same_session(a, b) || a->interval_ms != b->interval_ms ||
+        !alert_rules_same(a->rules, b->rules) || a->debounce != b->debounce ||
         a->sdr_refresh_ms != b->sdr_refresh_ms || a->collectors != b->collectors ||
         a->nlabels != b->nlabels || !same_list(a->include, a->ninclude, b->include, b->ninclude) ||
         !same_list(a->exclude, a->nexclude, b->exclude, b->nexclude))

@@ -5,6 +5,7 @@
  * fru.c, so those keep their own small headers inside the poller.
  */
 #include "poller.h"
+#include "ic_err.h"
 #include "fru.h"
 #include "sel.h"
 #include "sensor.h"
@@ -14,6 +15,21 @@ void
 ipmi_reading_states_text(const struct ipmi_reading *r, char *out, size_t outlen)
 {
     sensor_states_text(r, out, outlen);
+}
+
+int
+ipmi_sdr_thresholds(const struct ipmi_sdr *d, double thr[6], uint8_t *valid)
+{
+    *valid = 0;
+    if (!d || d->type != IPMI_SDR_FULL || d->event_type != 0x01)
+        return IC_EINVAL;
+    /* reading_mask b5:0: readable thresholds, UNR..LNC as b5..b0 = enum ipmi_thr's order. */
+    for (unsigned i = 0; i < 6; i++) {
+        thr[i] = 0;
+        if ((d->reading_mask & (1u << i)) && sensor_convert(d, d->thr_raw[i], &thr[i]) == 0)
+            *valid = (uint8_t)(*valid | (1u << i));
+    }
+    return 0;
 }
 
 const char *

@@ -403,3 +403,20 @@ storage_get_sel_cursor(struct storage *st, const char *target, struct ipmi_sel_c
     pthread_mutex_unlock(&st->rmu);
     return rc;
 }
+
+int
+storage_sel_known(struct storage *st, const char *target)
+{
+    sqlite3_stmt *s = NULL;
+    int known = 0;
+    pthread_mutex_lock(&st->rmu);
+    if (sqlite3_prepare_v2(st->rdb,
+                           "SELECT 1 FROM sel_cursor c JOIN targets t ON t.id = c.target_id "
+                           "WHERE t.name = ?",
+                           -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC) == SQLITE_OK)
+        known = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->rmu);
+    return known;
+}

@@ -192,6 +192,16 @@ int storage_outbox_failed(struct storage *st, int64_t id, uint64_t next_at_unix_
 int storage_outbox_retry(struct storage *st, int64_t id);
 int storage_outbox_drop(struct storage *st, int64_t id);
 
+/* A firing alert nothing has resolved yet: what a restarted daemon must remember. */
+struct storage_active {
+    char identity[128];
+    char key[160];
+    uint64_t starts_at;
+};
+/* The active alerts of target into a malloc'ed *v (caller frees); *n = 0 if none. */
+int storage_get_active(struct storage *st, const char *target, struct storage_active **v,
+                       size_t *n);
+
 struct storage_outbox_stats {
     uint64_t pending, dead;
     uint64_t oldest_pending_unix_ms; /* 0 when none */
@@ -204,6 +214,8 @@ int storage_outbox_stats(struct storage *st, struct storage_outbox_stats *out);
 int storage_get_sdr(struct storage *st, const char *target, uint8_t **blob, size_t *len);
 /* The stored SEL cursor of target; out->valid = 0 if none. */
 int storage_get_sel_cursor(struct storage *st, const char *target, struct ipmi_sel_cursor *out);
+/* 1 when target's SEL has been read before (a cursor row exists, even for an empty SEL). */
+int storage_sel_known(struct storage *st, const char *target);
 
 struct storage_stats {
     uint64_t db_size_bytes; /* main file + WAL */

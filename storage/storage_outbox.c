@@ -477,3 +477,54 @@ storage_outbox_stats(struct storage *st, struct storage_outbox_stats *out)
     pthread_mutex_unlock(&st->rmu);
     return rc;
 }
+
+int
+storage_get_active(struct storage *st, const char *target, struct storage_active **v, size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    struct storage_active *out = NULL;
+    size_t k = 0, cap = 0;
+    int rc = 0, src;
+    *v = NULL;
+    *n = 0;
+    pthread_mutex_lock(&st->rmu);
+    src = sqlite3_prepare_v2(st->rdb,
+                             "SELECT x.identity, a.key, a.starts_at FROM active_alerts x "
+                             "JOIN alerts a ON a.id = x.alert_id JOIN targets t ON "
+                             "t.id = x.target_id WHERE t.name = ?1 ORDER BY a.id",
+                             -1, &s, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+        while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+            if (k == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                struct storage_active *nv = realloc(out, nc * sizeof(*nv));
+                if (!nv) {
+                    rc = IC_ENOMEM;
+                    break;
+                }
+                out = nv;
+                cap = nc;
+            }
+            const unsigned char *id = sqlite3_column_text(s, 0), *key = sqlite3_column_text(s, 1);
+            snprintf(out[k].identity, sizeof(out[k].identity), "%s", id ? (const char *)id : "");
+            snprintf(out[k].key, sizeof(out[k].key), "%s", key ? (const char *)key : "");
+            out[k].starts_at = (uint64_t)sqlite3_column_int64(s, 2);
+            k++;
+        }
+    }
+    if (rc == 0 && src != SQLITE_DONE) {
+        const char *what;
+        rc = storage_sqlite_err(src, &what);
+        storage_seterr(st, "database %s: %s (%s)", st->path, what, sqlite3_errmsg(st->rdb));
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->rmu);
+    if (rc != 0) {
+        free(out);
+        return rc;
+    }
+    *v = out;
+    *n = k;
+    return 0;
+}

@@ -40,7 +40,8 @@ uint64_t poller_loop_now(struct poller_loop *pl);
 /* Calls fn(arg) once on the loop after ms milliseconds. Returns 0 or IC_ENOMEM. */
 int poller_loop_after(struct poller_loop *pl, uint64_t ms, void (*fn)(void *arg), void *arg);
 
-/* A timer that can be stopped and restarted (poller_loop_after's cannot). NULL when out of memory. */
+/* A timer that can be stopped and restarted (poller_loop_after's cannot). NULL when out of memory.
+ */
 struct poller_timer;
 struct poller_timer *poller_timer_new(struct poller_loop *pl, void (*fn)(void *arg), void *arg);
 /* Fires fn once after ms (restarting replaces a pending start). */
@@ -455,6 +456,12 @@ extern const uint8_t ipmi_dcmi_power_req[4];
 
 /* The asserted discrete states in words, joined with ", ". */
 void ipmi_reading_states_text(const struct ipmi_reading *r, char *out, size_t outlen);
+/*
+ * The thresholds a full threshold-sensor record carries (its nominal ones,
+ * converted to engineering units), indexed by enum ipmi_thr; bit i of *valid
+ * says thr[i] is readable. IC_EINVAL for other records.
+ */
+int ipmi_sdr_thresholds(const struct ipmi_sdr *d, double thr[6], uint8_t *valid);
 /* Sensor type in words ("Temperature", "Power Supply"). */
 const char *ipmi_sensor_type_str(uint8_t sensor_type);
 /* Decodes a 16-byte SEL record; sdr (or NULL) is the sensor that logged it. */
