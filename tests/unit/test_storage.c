@@ -445,6 +445,35 @@ test_retention_fold(void **state)
     storage_close(st);
 }
 
+/* More sensors than one retention batch (256): every one is swept, not just the first batch. */
+static void
+test_retention_many_sensors(void **state)
+{
+    (void)state;
+    struct storage_opts o = {.retention_raw_ms = 3600000, .downsample_ms = 300000};
+    struct storage *st = open_started(&o);
+    enum { NS = 700 };
+    static struct storage_sample v[NS];
+    static char names[NS][16];
+    for (int i = 0; i < NS; i++) {
+        snprintf(names[i], sizeof(names[i]), "S%d", i);
+        v[i] = (struct storage_sample){.record_id = (uint16_t)i,
+                                       .name = names[i],
+                                       .unit = "RPM",
+                                       .has_value = 1,
+                                       .value = i,
+                                       .state = IPMI_STATE_OK};
+    }
+    uint64_t now = T0 + 3 * 3600000;
+    assert_int_equal(storage_put_samples(st, "n1", T0, v, NS), 0);         /* old */
+    assert_int_equal(storage_put_samples(st, "n1", now - 1000, v, NS), 0); /* recent */
+    assert_int_equal(storage_retention_now(st, now), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM samples"), NS);
+    assert_int_equal(sql1("SELECT count(*) FROM samples WHERE ts < 1700000000000 + 3600000"), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM samples_ds"), NS);
+    storage_close(st);
+}
+
 static void
 test_retention_drop(void **state)
 {
@@ -549,6 +578,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_sdr_blob, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inventory_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention_fold, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention_many_sensors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_db_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full_then_recovers, setup, teardown),
