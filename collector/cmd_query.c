@@ -76,7 +76,13 @@ cmd_db_parse_duration(const char *s, uint64_t *ms)
 int
 cmd_db_open(const char *db, const char *config, struct storage **out)
 {
-    struct storage_opts o = {.read_only = 1};
+    return cmd_db_open_mode(db, config, 1, out);
+}
+
+int
+cmd_db_open_mode(const char *db, const char *config, int read_only, struct storage **out)
+{
+    struct storage_opts o = {.read_only = read_only};
     struct cfg *c = NULL;
     char err[1024];
     int rc;

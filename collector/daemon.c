@@ -300,6 +300,20 @@ reload(struct daemon *d, char *msg, size_t msglen)
         snprintf(msg, msglen, "reload refused: out of memory");
         return IC_ENOMEM;
     }
+    struct receivers rv;
+    char rerr[512];
+    if (receivers_of(nc, &rv, rerr, sizeof(rerr)) != 0) {
+        /* A secret that cannot be read now: refuse the whole file, keep the old one. */
+        alert_rules_unref(nr);
+        cfg_free(nc);
+        d->reload_failures++;
+        d->last_reload_ok = 0;
+        log_err("reload refused, the running configuration stays: %s", rerr);
+        snprintf(msg, msglen, "reload refused, the running configuration stays: %s", rerr);
+        return IC_ECONFIG;
+    }
+    exp_deliver_set_receivers(d->ctx.deliver, rv.v, rv.n);
+    receivers_free(&rv);
     d->rules = nr;
     apply(d, nc, msg, msglen);
     alert_rules_unref(old_rules);
@@ -366,6 +380,11 @@ publish_stats(struct daemon *d)
         s.storage_write_errors = ss.write_errors;
     }
     snap_hub_set_daemon(d->ctx.hub, &s);
+    if (d->ctx.deliver) {
+        struct exp_receiver_stats ds[CFG_MAX_RECEIVERS];
+        snap_hub_set_delivery(d->ctx.hub, ds,
+                              exp_deliver_stats(d->ctx.deliver, ds, CFG_MAX_RECEIVERS));
+    }
     if (!snap_hub_ready(d->ctx.hub) &&
         (size_t)__atomic_load_n(&d->ctx.first_polls, __ATOMIC_RELAXED) >= d->ntargets) {
         snap_hub_set_ready(d->ctx.hub, 1);
@@ -513,6 +532,17 @@ cmd_daemon(int argc, char **argv)
         log_err("%s", err);
         goto out;
     }
+    struct receivers rv;
+    if (receivers_of(d.cfg, &rv, err, sizeof(err)) != 0) {
+        log_err("%s", err);
+        goto out;
+    }
+    int drc = exp_deliver_start(d.st, rv.v, rv.n, &d.ctx.deliver, err, sizeof(err));
+    receivers_free(&rv); /* exporters copied what it keeps */
+    if (drc != 0) {
+        log_err("%s", err);
+        goto out;
+    }
     if (pool_new(g->poller_threads, &d.ctx, &d.pool, err, sizeof(err)) != 0) {
         log_err("%s", err);
         goto out;
@@ -528,6 +558,7 @@ cmd_daemon(int argc, char **argv)
 out:
     if (d.pool)
         pool_free(d.pool, 2000);
+    exp_deliver_stop(d.ctx.deliver); /* after the pollers: nothing kicks it any more */
     exp_http_stop(d.http);
     storage_close(d.st);
     snap_hub_free(d.ctx.hub);

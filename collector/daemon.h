@@ -71,11 +71,22 @@ int tgt_spec_same(const struct tgt_spec *a, const struct tgt_spec *b);
 /* 1 when the sensor name passes the include/exclude globs. */
 int tgt_spec_wants_sensor(const struct tgt_spec *s, const char *name);
 
+/* receivers.c: c's receivers for exp_deliver_* (secrets resolved; free after the call). */
+struct receivers {
+    struct exp_receiver *v;
+    struct exp_header *h;
+    struct secret **sec;
+    size_t n;
+};
+int receivers_of(const struct cfg *c, struct receivers *out, char *err, size_t errlen);
+void receivers_free(struct receivers *r);
+
 /* Shared by every thread; the objects are thread-safe. */
 struct daemon_ctx {
     struct snap_hub *hub;
-    struct storage *st; /* NULL: no database (tests) */
-    int first_polls;    /* atomic: targets that have finished their first poll */
+    struct storage *st;          /* NULL: no database (tests) */
+    struct exp_deliver *deliver; /* alert delivery; NULL: none */
+    int first_polls;             /* atomic: targets that have finished their first poll */
 };
 
 /* ---- target.c: runs on its worker's loop only ---- */

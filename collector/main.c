@@ -28,6 +28,7 @@ static const char main_help[] =
     "  check-config  check the daemon's configuration: check-config -c FILE [--print]\n"
     "  inventory  the fleet from the daemon's database: inventory -d DB [--where COL=V] [--json]\n"
     "  query      history from the database: query sensor|sel|states -d DB [--since 2h]\n"
+    "  alerts     the alert outbox: alerts list|retry ID|drop ID -d DB [--state dead]\n"
     "  daemon     watch the configured fleet, serve /metrics and /ipmi: daemon -c FILE\n"
     "\n"
     "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
@@ -88,6 +89,8 @@ main(int argc, char **argv)
         return cmd_inventory(argc - 1, argv + 1);
     if (strcmp(argv[1], "query") == 0)
         return cmd_query(argc - 1, argv + 1);
+    if (strcmp(argv[1], "alerts") == 0)
+        return cmd_alerts(argc - 1, argv + 1);
     if (strcmp(argv[1], "daemon") == 0)
         return cmd_daemon(argc - 1, argv + 1);
     fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);

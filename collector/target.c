@@ -156,6 +156,8 @@ who_of(const struct target *t)
 static void
 alerts_settle(struct target *t, struct alert_buf *ab, int rc)
 {
+    if (rc == 0 && ab->n)
+        exp_deliver_kick(t->ctx->deliver); /* deliver within seconds, not at the next tick */
     if (rc != 0 && ab->n) {
         if (alert_buf_move(&t->held, ab) != 0)
             log_err("%s: out of memory: %zu alerts lost", t->spec->name, ab->n);
@@ -552,6 +554,8 @@ on_sel(void *arg, int err, const struct ipmi_sel_info *info, const uint8_t (*rec
         (n > 0 || reset || !t->sel_known || memcmp(&cur, &t->cursor, sizeof(cur)) != 0))
         stored = storage_put_sel_alerts(t->ctx->st, t->spec->name, unix_ms(), v, n, reset, &cur,
                                         ab.v, ab.n) == 0;
+    if (stored && ab.n)
+        exp_deliver_kick(t->ctx->deliver);
     /* Not stored: the records are read again next time and raise the same keys. */
     alert_buf_free(&ab);
     free(v);

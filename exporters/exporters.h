@@ -171,4 +171,66 @@ uint16_t exp_http_port(const struct exp_http *h);
 /* Stops serving and frees. NULL is a no-op. */
 void exp_http_stop(struct exp_http *h);
 
+/* ---- alert delivery (issue 7): webhooks and Alertmanager, from the outbox ---- */
+
+struct storage;
+struct secret;
+
+enum exp_receiver_type { EXP_RCV_WEBHOOK, EXP_RCV_ALERTMANAGER };
+
+struct exp_header {
+    const char *name;
+    const char *value;
+};
+
+/* A receiver's settings (borrowed for the call; exp_deliver copies what it keeps). */
+struct exp_receiver {
+    const char *name;
+    enum exp_receiver_type type;
+    const char *url;             /* webhook: the URL; alertmanager: base URL (+ /api/v2/alerts) */
+    const struct secret *secret; /* webhook: HMAC-SHA256 key for X-Signature-256; NULL = none */
+    const struct exp_header *headers;
+    size_t nheaders;
+    const char *ca_file; /* NULL = system CAs */
+    int tls_verify;
+    uint64_t timeout_ms;
+    unsigned max_concurrency;
+    uint64_t max_age_ms; /* older undelivered rows become dead */
+    uint64_t resend_ms;  /* alertmanager: re-send firing alerts this often */
+};
+
+/* Per-receiver counters, for /metrics. */
+struct exp_receiver_stats {
+    char name[64];
+    uint64_t sent, failed, retried, dead; /* since start */
+    uint64_t pending;                     /* outbox rows waiting now */
+    double oldest_pending_age_s;          /* 0 when none */
+};
+
+struct exp_deliver;
+/*
+ * Starts the delivery thread: it reads due outbox rows from st (each target's
+ * oldest first), POSTs them with libcurl's multi interface (at most
+ * max_concurrency at once per receiver), and reports each outcome to st
+ * (delivered on 2xx; else retried with exponential backoff and jitter, dead
+ * after max_age). 0, or IC_E* with a message.
+ */
+int exp_deliver_start(struct storage *st, const struct exp_receiver *v, size_t n,
+                      struct exp_deliver **out, char *err, size_t errlen);
+/* Replaces the receivers (reload). 0 or IC_ENOMEM. */
+int exp_deliver_set_receivers(struct exp_deliver *d, const struct exp_receiver *v, size_t n);
+/* New alerts were queued: look at the outbox now rather than at the next tick. */
+void exp_deliver_kick(struct exp_deliver *d);
+/* Copies up to max receivers' counters into out; returns how many. */
+size_t exp_deliver_stats(struct exp_deliver *d, struct exp_receiver_stats *out, size_t max);
+/* Stops (requests in flight are abandoned: they stay in the outbox) and frees. NULL is a no-op. */
+void exp_deliver_stop(struct exp_deliver *d);
+
+/*
+ * Any thread (the daemon, once a second, with exp_deliver_stats' result): the
+ * delivery counters /metrics shows (copied). Until the first call, /metrics
+ * has no alert delivery families. 0 or IC_ENOMEM.
+ */
+int snap_hub_set_delivery(struct snap_hub *h, const struct exp_receiver_stats *v, size_t n);
+
 #endif

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "deliver_int.h"
 #include "exp_int.h"
 
 #define HTTP_CONN_LIMIT   256
@@ -177,6 +178,11 @@ route_metrics(struct exp_http *h, struct MHD_Connection *c)
     exp_buf_init(&b, 0);
     exp_prom_fleet(&b, v, n, &d, h->version);
     snap_hub_release(v, n);
+    int has_delivery;
+    struct exp_receiver_stats *ds = NULL;
+    size_t nds = snap_hub_get_delivery(h->o.hub, &ds, &has_delivery);
+    exp_prom_delivery(&b, ds, nds);
+    free(ds);
     return reply_exposition(c, &b);
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deliver_int.h"
 #include "exporters.h"
 
 static char *
@@ -160,6 +161,9 @@ struct snap_hub {
     size_t used;   /* non-NULL slots */
     struct snap_daemon daemon;
     int ready;
+    struct exp_receiver_stats *delivery; /* snap_hub_set_delivery's copy */
+    size_t ndelivery;
+    int has_delivery;
 };
 
 struct snap_hub *
@@ -180,6 +184,7 @@ snap_hub_free(struct snap_hub *h)
     for (size_t i = 0; i < h->nslots; i++)
         snap_target_unref(h->slots[i]);
     free(h->slots);
+    free(h->delivery);
     pthread_mutex_destroy(&h->mu);
     free(h);
 }
@@ -260,6 +265,38 @@ snap_hub_get_daemon(struct snap_hub *h, struct snap_daemon *out)
     pthread_mutex_lock(&h->mu);
     *out = h->daemon;
     pthread_mutex_unlock(&h->mu);
+}
+
+int
+snap_hub_set_delivery(struct snap_hub *h, const struct exp_receiver_stats *v, size_t n)
+{
+    struct exp_receiver_stats *c = NULL;
+    if (n && !(c = malloc(n * sizeof(*c))))
+        return IC_ENOMEM;
+    if (n)
+        memcpy(c, v, n * sizeof(*c));
+    pthread_mutex_lock(&h->mu);
+    struct exp_receiver_stats *old = h->delivery;
+    h->delivery = c;
+    h->ndelivery = n;
+    h->has_delivery = 1;
+    pthread_mutex_unlock(&h->mu);
+    free(old);
+    return 0;
+}
+
+size_t
+snap_hub_get_delivery(struct snap_hub *h, struct exp_receiver_stats **out, int *set)
+{
+    size_t n;
+    *out = NULL;
+    pthread_mutex_lock(&h->mu);
+    *set = h->has_delivery;
+    n = h->ndelivery;
+    if (n && (*out = malloc(n * sizeof(**out))) != NULL)
+        memcpy(*out, h->delivery, n * sizeof(**out));
+    pthread_mutex_unlock(&h->mu);
+    return *out ? n : 0;
 }
 
 void

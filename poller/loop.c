@@ -182,8 +182,10 @@ static void
 close_any(uv_handle_t *h, void *arg)
 {
     (void)arg;
+    /* Sessions are freed before the loop; what is left is ours: timers (poller_loop_after,
+       poller_timer) and fd watches, each a heap struct that h->data points to. */
     if (!uv_is_closing(h))
-        uv_close(h, NULL);
+        uv_close(h, h->type == UV_TIMER || h->type == UV_POLL ? after_closed : NULL);
 }
 
 void

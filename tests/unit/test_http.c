@@ -181,6 +181,16 @@ test_metrics(void **state)
     assert_non_null(strstr(r.body, "ipmi_temperature_celsius{target=\"bmc<001>\",rack=\"r<1>\","
                                    "id=\"2\",name=\"CPU1 Temp\"} 49\n"));
     assert_non_null(strstr(r.body, "ipmi_collector_build_info{version=\"9.9.9\"} 1\n"));
+    /* No alert delivery families until the daemon hands over delivery counters. */
+    assert_null(strstr(r.body, "ipmi_collector_alerts_"));
+    resp_free(&r);
+
+    struct exp_receiver_stats ds = {.name = "ops", .sent = 3, .pending = 2};
+    assert_int_equal(snap_hub_set_delivery(f->hub, &ds, 1), 0);
+    r = request(f->port, "GET", "/metrics", NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "ipmi_collector_alerts_sent_total{receiver=\"ops\"} 3\n"));
+    assert_non_null(strstr(r.body, "\nipmi_collector_alerts_pending 2\n"));
     resp_free(&r);
 }
 
