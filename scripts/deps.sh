@@ -8,7 +8,7 @@ IC_BUILD_DEPS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-f
   libyaml-dev libcmocka-dev zlib1g-dev)
 # The simulated BMCs (../shared/bmcsim) and the peer tools the tests compare with.
 IC_TEST_DEPS=(openipmi ipmitool freeipmi-tools python3 python3-cryptography util-linux procps
-  iproute2 bc curl prometheus prometheus-ipmi-exporter prometheus-alertmanager)
+  iproute2 bc curl openssl prometheus prometheus-ipmi-exporter prometheus-alertmanager)
 
 ic_install_deps() {
   local missing=()

@@ -223,7 +223,17 @@ $SIMCTL set 2 "CPU2 Temp" 50 >/dev/null
 check "flapping CPU2 Temp: one critical alert and one resolution" "firing resolved" \
   "$(wait_hook 30 "firing resolved" '" ".join(x["status"] for x in b if x.get("sensor") == "CPU2 Temp" and x["kind"] == "sensor" and x["severity"] == "critical")')"
 
-# ---- 5. metrics and the CLI ----
+# ---- 5. a BMC that stops answering: "unreachable" after 3 s, resolved when it is back ----
+$SIMCTL pause 1 >/dev/null
+check "unreachable: fired" "firing" \
+  "$(wait_hook 30 firing '" ".join(x["status"] for x in b if x["kind"] == "unreachable" and x["target"] == "bmc01")')"
+check "unreachable: in Alertmanager too" "IPMITargetUnreachable" \
+  "$(wait_am 20 IPMITargetUnreachable "' '.join(a['labels']['alertname'] for a in j if a['labels'].get('kind') == 'unreachable')")"
+$SIMCTL resume 1 >/dev/null
+check "unreachable: resolved when the BMC answers again" "firing resolved" \
+  "$(wait_hook 40 "firing resolved" '" ".join(x["status"] for x in b if x["kind"] == "unreachable" and x["target"] == "bmc01")')"
+
+# ---- 6. metrics and the CLI ----
 m=$(curl -sf "$URL/metrics")
 check_match "delivery counted per receiver" '^[1-9]' "$($PROMGET ipmi_collector_alerts_sent_total receiver=ops-hook <<<"$m")"
 "$IC_BIN" alerts list -d "$tmp/collector.db" >/dev/null; check "alerts list: exit 0" 0 "$?"

@@ -157,6 +157,35 @@ check_match "reload: one receiver, sent after failures" '^hook sent=6 failed=[1-
 check_analysis "reload" "$(analyze "$work/e.log" 3)"
 rcv_stop
 
+# ---- 4b. TLS: the CA given verifies; without it, verification (on by default) refuses ----
+if command -v openssl >/dev/null; then
+  tls=$work/tls
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=test CA" -keyout "$tls/ca.key" \
+    -out "$tls/ca.pem" -addext "basicConstraints=critical,CA:TRUE" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/srv.key" \
+    -out "$tls/srv.csr" >/dev/null 2>&1
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/ext"
+  openssl x509 -req -in "$tls/srv.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+    -days 2 -extfile "$tls/ext" -out "$tls/srv.pem" >/dev/null 2>&1
+  python3 "$HERE/receiver.py" --port "$PORT" --log "$work/t.log" --secret s3cret \
+    --tls-cert "$tls/srv.pem" --tls-key "$tls/srv.key" &
+  rpid=$!
+  for _ in $(seq 50); do curl -skf -o /dev/null "https://127.0.0.1:$PORT/" && break; sleep 0.1; done
+  TLSHOOK="name=hook,type=webhook,url=https://127.0.0.1:$PORT/hook,secret=s3cret,header=X-Team:ops"
+  db=$work/t.db
+  "$DT" "$db" put 1 --tag t --rcv hook
+  out=$("$DT" "$db" run --deadline 4 --rcv "$TLSHOOK")
+  check_match "TLS without our CA: refused, nothing sent" '^hook sent=0 failed=[1-9]' "$(printf '%s\n' "$out" | grep '^hook ')"
+  out=$("$DT" "$db" run --deadline 30 --rcv "$TLSHOOK,ca=$tls/ca.pem")
+  check_match "TLS with ca_file: delivered" "^hook sent=2 failed=0 retried=[0-9]+ dead=0$" "$(printf '%s\n' "$out" | grep '^hook ')"
+  check "TLS: the receiver saw both, signed" "2 True" \
+    "$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(len(r), all(x["sig_ok"] for x in r))' "$work/t.log")"
+  rcv_stop
+else
+  bad "openssl (the command) is not installed"
+fi
+
 # ---- 5. Alertmanager ----
 AM=$(command -v prometheus-alertmanager || true)
 if [ -z "$AM" ]; then

@@ -141,6 +141,8 @@ parse_rcv(char *spec, struct exp_receiver *r, struct exp_header *h, struct secre
             r->timeout_ms = strtoull(v, NULL, 10);
         else if (strcmp(k, "resend") == 0)
             r->resend_ms = strtoull(v, NULL, 10);
+        else if (strcmp(k, "ca") == 0)
+            r->ca_file = v;
         else if (strcmp(k, "header") == 0 && r->nheaders == 0) {
             char *colon = strchr(eq + 1, ':');
             if (!colon)

@@ -25,6 +25,8 @@ def main():
     ap.add_argument("--secret", default="")
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--state", default="")
+    ap.add_argument("--tls-cert", default="", help="serve HTTPS with this certificate chain")
+    ap.add_argument("--tls-key", default="")
     args = ap.parse_args()
 
     def seen_count():
@@ -68,6 +70,11 @@ def main():
 
     ThreadingHTTPServer.allow_reuse_address = True
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     srv.serve_forever()
 
 
