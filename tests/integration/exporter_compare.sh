@@ -34,7 +34,7 @@ free_tcp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0
 
 # --- the BMCs: our simulator and an OpenIPMI ipmi_sim fleet -----------------------
 N=3
-BASE=$(free_udp_base 48401 $((N + 2)))
+BASE=$(free_udp_base 28401 $((N + 2)))
 CTL=$(free_tcp)
 "$IC_BIN" sim --bmcs $N --listen 127.0.0.1:$BASE --control 127.0.0.1:$CTL --no-drift \
   --inventory "$tmp/inv" 2>"$tmp/sim.log" &

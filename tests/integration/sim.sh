@@ -27,7 +27,7 @@ free_base() { # a base port with N free UDP ports after it
   echo $p
 }
 
-BASE=$(free_base 47001 3)
+BASE=$(free_base 27001 3)
 # --no-drift: ipmitool's read and ours a moment later must see the same values
 sim_start main --bmcs 3 --listen 127.0.0.1:$BASE --no-drift
 H=127.0.0.1
@@ -113,12 +113,12 @@ out=$(ic bmc info -H 127.21.0.3 -p 16230 -U admin -E --json)
 check "our client on the third address" 2.47 "$(json_get firmware_revision <<<"$out")"
 
 # a session left idle past the sim's --timeout is re-established by our client
-BASE2=$(free_base 47101 1)
+BASE2=$(free_base 27101 1)
 sim_start short --bmcs 1 --listen 127.0.0.1:$BASE2 --timeout 3
 "$IC_SESSIONTOOL" idle 127.0.0.1 "$BASE2" 17 5 >"$tmp/idle.txt" 2>&1 && ok "idle session re-established (sim --timeout 3)" || { bad "idle re-establishment"; cat "$tmp/idle.txt"; }
 
 # a fleet file (config/sim-fleet.yml): what independent clients print is the file's values
-BASE3=$(free_base 47151 2)
+BASE3=$(free_base 27151 2)
 mkdir -p "$tmp/fi3"
 sim_start fleet --bmcs 2 --listen 127.0.0.1:$BASE3 --fleet "$IC_ROOT/config/sim-fleet.yml"
 IF="ipmitool -I lanplus -C 17 -H $H -U admin -P admin-secret -N 1 -R 2"
@@ -140,7 +140,7 @@ check "broken fleet file: exit 2" 2 "$rc"
 check_match "broken fleet file: file:line:column and the key" 'fleet.yml:2:[0-9]+: unknown key .passwrd.' "$err"
 
 # the MD5 suites (opt-in on both sides): our client, FreeIPMI and ipmitool agree
-BASE4=$(free_base 47171 1)
+BASE4=$(free_base 27171 1)
 sim_start weak --bmcs 1 --listen 127.0.0.1:$BASE4 --offer-weak-suites
 for s in 6 7 8 11 12; do
   out=$(ic bmc info -H $H -p $BASE4 -U admin -E -C $s --insecure-allow-weak-suites --json); rc=$?

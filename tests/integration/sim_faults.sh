@@ -11,7 +11,7 @@ sim_pid=
 trap '[ -n "$sim_pid" ] && kill $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 free_port() { local p=$1; while ss -uatn | awk '{print $4}' | grep -Eq ":$p\$"; do p=$((p + 7)); done; echo $p; }
 
-BASE=$(free_port 47401); CTL=$(free_port 47490)
+BASE=$(free_port 27401); CTL=$(free_port 27490)
 "$IC_BIN" sim --bmcs 6 --listen 127.0.0.1:$BASE --control 127.0.0.1:$CTL --inventory "$tmp/inv" 2>"$tmp/sim.log" &
 sim_pid=$!
 for _ in $(seq 100); do [ -s "$tmp/inv" ] && break; sleep 0.1; done
