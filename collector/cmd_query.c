@@ -4,6 +4,7 @@
  * daemon's database, read-only (works whether the daemon runs or not), and
  * the helpers the database commands share (cmd_db.h).
  */
+#include "clock.h"
 #include "cmd_db.h"
 
 #include <errno.h>
@@ -119,14 +120,6 @@ cmd_db_open_mode(const char *db, const char *config, int read_only, struct stora
     return 0;
 }
 
-static uint64_t
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int
 parse_severity(const char *s)
 {
@@ -220,7 +213,7 @@ cmd_query(int argc, char **argv)
     if ((f.grep || f.min_severity) && strcmp(what, "sel") != 0)
         return usage_error("--grep and --severity are for query sel", NULL);
     if (since) {
-        uint64_t now = now_ms();
+        uint64_t now = clock_wall_ms();
         f.since_unix_ms = now > since ? now - since : 0;
     }
 

@@ -28,6 +28,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "alerts.h"
 #include "cfg.h"
 #include "cli.h"
@@ -84,14 +85,6 @@ daemon_slot_freed(size_t slot)
     if (nfree < capfree)
         free_slots[nfree++] = slot; /* else: the slot is simply never reused */
     pthread_mutex_unlock(&free_mu);
-}
-
-static uint64_t
-now_unix_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u;
 }
 
 static long
@@ -279,7 +272,7 @@ reload(struct daemon *d, char *msg, size_t msglen)
     struct cfg *nc = NULL;
     char err[4096];
     d->reloads++;
-    d->last_reload_ms = now_unix_ms();
+    d->last_reload_ms = clock_wall_ms();
     int rc = cfg_load(d->path, &nc, err, sizeof(err));
     if (rc != 0) {
         d->reload_failures++;
@@ -497,7 +490,7 @@ cmd_daemon(int argc, char **argv)
         cfg_free(d.cfg);
         return CLI_EXIT_ERROR;
     }
-    d.start_unix_ms = now_unix_ms();
+    d.start_unix_ms = clock_wall_ms();
     d.last_reload_ok = 1;
     d.reload_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     pthread_mutex_init(&d.rl_mu, NULL);

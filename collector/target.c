@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "clock.h"
 #include "alerts.h"
 #include "daemon.h"
 #include "ic_err.h"
@@ -93,14 +94,6 @@ size_t
 target_live_count(void)
 {
     return live_targets;
-}
-
-static uint64_t
-unix_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u;
 }
 
 static uint32_t
@@ -318,7 +311,7 @@ on_fru(void *arg, int err, const uint8_t *img, size_t len)
             copy_field(n->fru.product_part, &f.product_part);
             copy_field(n->fru.chassis_serial, &f.chassis_serial);
             if (t->ctx->st)
-                storage_put_inventory(t->ctx->st, t->spec->name, unix_ms(),
+                storage_put_inventory(t->ctx->st, t->spec->name, clock_wall_ms(),
                                       n->has_devid ? &n->devid : NULL, n->guid[0] ? n->guid : NULL,
                                       &f);
         } else {
@@ -328,7 +321,7 @@ on_fru(void *arg, int err, const uint8_t *img, size_t len)
     if (err != 0) {
         /* The identity still goes in: a BMC without FRU data is common. */
         if (t->ctx->st && n->has_devid)
-            storage_put_inventory(t->ctx->st, t->spec->name, unix_ms(), &n->devid,
+            storage_put_inventory(t->ctx->st, t->spec->name, clock_wall_ms(), &n->devid,
                                   n->guid[0] ? n->guid : NULL, NULL);
         step_done(t, step_failed(t, err, "FRU 0", 0));
         return;
@@ -428,8 +421,8 @@ on_sensors(void *arg, int err, const struct ipmi_reading *r, size_t n)
     struct alert_buf ab = {0};
     struct alert_who who = who_of(t);
     alert_buf_move(&ab, &t->held);
-    alert_tracker_sweep(t->trk, t->spec->rules, &who, t->spec->debounce, r, n, t->sdr, unix_ms(),
-                        &ab);
+    alert_tracker_sweep(t->trk, t->spec->rules, &who, t->spec->debounce, r, n, t->sdr,
+                        clock_wall_ms(), &ab);
     if (t->ctx->st && (k || ab.n))
         alerts_settle(t, &ab,
                       storage_put_samples_alerts(t->ctx->st, t->spec->name, t->start_unix_ms, smp,
@@ -543,7 +536,7 @@ on_sel(void *arg, int err, const struct ipmi_sel_info *info, const uint8_t (*rec
     if (t->sel_known || reset) {
         struct alert_who who = who_of(t);
         for (size_t i = 0; i < n; i++)
-            alert_tracker_sel(t->trk, t->spec->rules, &who, &e[i], recs[i], unix_ms(), &ab);
+            alert_tracker_sel(t->trk, t->spec->rules, &who, &e[i], recs[i], clock_wall_ms(), &ab);
     }
     struct ipmi_sel_cursor cur = t->cursor;
     if (reset)
@@ -552,8 +545,8 @@ on_sel(void *arg, int err, const struct ipmi_sel_info *info, const uint8_t (*rec
     int stored = 1;
     if (t->ctx->st &&
         (n > 0 || reset || !t->sel_known || memcmp(&cur, &t->cursor, sizeof(cur)) != 0))
-        stored = storage_put_sel_alerts(t->ctx->st, t->spec->name, unix_ms(), v, n, reset, &cur,
-                                        ab.v, ab.n) == 0;
+        stored = storage_put_sel_alerts(t->ctx->st, t->spec->name, clock_wall_ms(), v, n, reset,
+                                        &cur, ab.v, ab.n) == 0;
     if (stored && ab.n)
         exp_deliver_kick(t->ctx->deliver);
     /* Not stored: the records are read again next time and raise the same keys. */
@@ -608,7 +601,7 @@ start_step(struct target *t)
             return 1;
         if (!(sp->collectors & SNAP_COLL_FRU)) {
             if (t->ctx->st)
-                storage_put_inventory(t->ctx->st, sp->name, unix_ms(), &t->next->devid,
+                storage_put_inventory(t->ctx->st, sp->name, clock_wall_ms(), &t->next->devid,
                                       t->next->guid[0] ? t->next->guid : NULL, NULL);
             return 1;
         }
@@ -653,7 +646,7 @@ static uint64_t
 set_state(struct target *t, int up)
 {
     struct snap_target *n = t->next;
-    uint64_t now = unix_ms();
+    uint64_t now = clock_wall_ms();
     snprintf(n->state, sizeof(n->state), "%s", up ? "up" : "down");
     struct alert_buf ab = {0};
     struct alert_who who = who_of(t);
@@ -692,7 +685,7 @@ finish_poll(struct target *t)
         snap_target_set_readings(n, NULL, 0);
         n->has_chassis = n->has_dcmi = n->has_sel = 0;
     } else {
-        n->last_success_unix_ms = unix_ms();
+        n->last_success_unix_ms = clock_wall_ms();
         if (t->bmc_ok)
             t->coll_ok |= SNAP_COLL_FRU;
     }
@@ -734,7 +727,7 @@ finish_poll(struct target *t)
             delay = iv > BACKOFF_CAP_MS ? iv : BACKOFF_CAP_MS;
         delay += rnd(t) % (delay / 10 + 1);
         /* Backing off must not delay the unreachable alert: try again when it is due. */
-        uint64_t wall = unix_ms();
+        uint64_t wall = clock_wall_ms();
         if (unreachable_due > wall && unreachable_due - wall < delay)
             delay = unreachable_due - wall;
     }
@@ -779,7 +772,7 @@ start_poll(void *arg)
     t->errmsg[0] = '\0';
     t->coll_ok = 0;
     t->start_ms = poller_loop_now(t->pl);
-    t->start_unix_ms = unix_ms();
+    t->start_unix_ms = clock_wall_ms();
     t->inv_due = t->inv_ms == 0 || t->start_ms - t->inv_ms >= INVENTORY_MS;
     advance(t);
 }
@@ -815,7 +808,7 @@ target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct t
     t->gone = gone;
     t->gone_arg = gone_arg;
     t->was_up = -1;
-    t->rng = (uint32_t)(slot * 2654435761u) ^ (uint32_t)unix_ms() ^ 0x9e3779b9u;
+    t->rng = (uint32_t)(slot * 2654435761u) ^ (uint32_t)clock_wall_ms() ^ 0x9e3779b9u;
     if (t->rng == 0)
         t->rng = 1;
     t->cursor = spec->sel_cursor;

@@ -12,6 +12,14 @@ clock_mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+uint64_t
+clock_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 /* Era arithmetic: 400-year eras of 146097 days, years starting in March. */
 void
 clock_civil_from_days(uint32_t days, unsigned *y, unsigned *m, unsigned *d)

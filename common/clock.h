@@ -11,6 +11,8 @@
 
 /* Monotonic clock in milliseconds. */
 uint64_t clock_mono_ms(void);
+/* Wall clock: milliseconds since 1970-01-01 UTC (for timestamps that are stored or shown). */
+uint64_t clock_wall_ms(void);
 
 /* Days since 1970-01-01 -> proleptic Gregorian year, month (1-12), day (1-31). */
 void clock_civil_from_days(uint32_t days, unsigned *y, unsigned *m, unsigned *d);

@@ -95,14 +95,6 @@ struct exp_deliver {
     struct log_limit ll_storage;
 };
 
-static uint64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Delivery thread: takes the receivers handed over by exp_deliver_set_receivers. */
 static void
 apply_next(struct exp_deliver *d)
@@ -345,7 +337,7 @@ outbox_done(struct exp_deliver *d, struct xfer *x, CURLcode res, long code)
 {
     struct rcv *r = x->r;
     struct track *t = dlv_track_find(r, x->id);
-    uint64_t now = wall_ms(), mono = clock_mono_ms();
+    uint64_t now = clock_wall_ms(), mono = clock_mono_ms();
     int rc;
     r->inflight--;
     if (t)
@@ -525,7 +517,7 @@ publish(struct exp_deliver *d)
 static void
 tick(struct exp_deliver *d, uint64_t mono)
 {
-    uint64_t now = wall_ms();
+    uint64_t now = clock_wall_ms();
     for (size_t i = 0; i < d->nrv; i++) {
         struct rcv *r = d->rv[i];
         if (r->removed)
@@ -601,7 +593,7 @@ exp_deliver_start(struct storage *st, const struct exp_receiver *v, size_t n,
     }
     d->st = st;
     d->nrv = n;
-    d->seed = (unsigned)wall_ms() ^ (unsigned)(uintptr_t)d;
+    d->seed = (unsigned)clock_wall_ms() ^ (unsigned)(uintptr_t)d;
     pthread_mutex_init(&d->mu, NULL);
     if (pthread_create(&d->thr, NULL, deliver_main, d) != 0) {
         snprintf(err, errlen, "alert delivery: cannot start its thread");

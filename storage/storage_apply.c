@@ -7,6 +7,7 @@
  * Every function returns an SQLite result code (SQLITE_OK on success) so the
  * writer can tell a full disk (retry later) from a bad message (drop it).
  */
+#include "clock.h"
 #include "storage_int.h"
 
 #include <string.h>
@@ -89,14 +90,6 @@ i64(uint64_t v)
     return (sqlite3_int64)v;
 }
 
-static uint64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* The id of target name, creating an unconfigured row if it is new. */
 static int
 target_id(struct storage *st, const char *name, uint64_t ts, sqlite3_int64 *id)
@@ -118,7 +111,7 @@ target_id(struct storage *st, const char *name, uint64_t ts, sqlite3_int64 *id)
     if (!(s = stmt(st, SST_TARGET_ADD, &rc)))
         return rc;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, i64(ts ? ts : wall_ms()));
+    sqlite3_bind_int64(s, 2, i64(ts ? ts : clock_wall_ms()));
     if ((rc = run(s)) != SQLITE_OK)
         return rc;
     *id = sqlite3_last_insert_rowid(st->wdb);
@@ -144,7 +137,7 @@ apply_targets(struct storage *st, const struct storage_msg *m)
     sqlite3_stmt *s = stmt(st, SST_TARGET_UNCONF, &rc);
     if (!s || (rc = run(s)) != SQLITE_OK)
         return rc;
-    uint64_t now = wall_ms();
+    uint64_t now = clock_wall_ms();
     for (size_t i = 0; i < m->n; i++) {
         const struct storage_target *t = &m->u.targets[i];
         if (!(s = stmt(st, SST_TARGET_UPSERT, &rc)))
@@ -287,7 +280,7 @@ apply_sdr(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid)
         return rc;
     sqlite3_bind_int64(s, 1, tid);
     sqlite3_bind_blob(s, 2, m->u.sdr.blob, (int)m->u.sdr.len, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, i64(wall_ms()));
+    sqlite3_bind_int64(s, 3, i64(clock_wall_ms()));
     return run(s);
 }
 

@@ -10,6 +10,7 @@
  *
  * Reads (the delivery thread, the CLI) use the read connection under rmu.
  */
+#include "clock.h"
 #include "storage_int.h"
 
 #include <stdio.h>
@@ -208,18 +209,10 @@ put_alert(struct storage *st, const struct storage_alert *a, sqlite3_int64 tid, 
     return step_reset(s);
 }
 
-static uint64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 int
 storage_apply_alerts(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid)
 {
-    uint64_t now = wall_ms();
+    uint64_t now = clock_wall_ms();
     for (size_t i = 0; i < m->nalerts; i++) {
         int rc = put_alert(st, &m->alerts[i], tid, now);
         if (rc != SQLITE_OK)
@@ -254,7 +247,7 @@ storage_apply_outbox(struct storage *st, const struct storage_msg *m)
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_int64(s, 1, m->ob.id);
-    sqlite3_bind_int64(s, 2, i64(m->ob.op == SOB_RETRY ? wall_ms() : m->ob.next_at));
+    sqlite3_bind_int64(s, 2, i64(m->ob.op == SOB_RETRY ? clock_wall_ms() : m->ob.next_at));
     if (m->ob.op == SOB_FAILED) {
         sqlite3_bind_text(s, 3, m->ob.error ? m->ob.error : "", -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 4, m->ob.dead);

@@ -29,14 +29,6 @@
 
 #define POP_MAX 256
 
-static uint64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int
 transient(int rc)
 {
@@ -301,7 +293,7 @@ storage_writer_main(void *arg)
         if (now >= st->next_retention_ms) {
             st->next_retention_ms = now + STORAGE_RETENTION_MS;
             if (!st->failing)
-                storage_retention_run(st, wall_ms());
+                storage_retention_run(st, clock_wall_ms());
         }
     }
     if (commit_all(st) != 0)
