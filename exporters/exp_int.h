@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "exporters.h"
 
@@ -75,9 +76,44 @@ double exp_round2(double v);
  */
 int exp_prom_ipmi(struct exp_buf *b, const struct snap_target *t);
 
-/* /metrics: every target, with target and config labels, plus our own families. */
+/*
+ * /metrics: every target, with target and config labels, plus our own families
+ * (daemon-wide if d, process), rendered whole into b (the cursor below, run to its end).
+ */
 int exp_prom_fleet(struct exp_buf *b, struct snap_target *const *v, size_t n,
                    const struct snap_daemon *d, const char *version);
+
+/*
+ * The same exposition in pieces, so a scrape of a large fleet never holds
+ * the whole text (66 MB for 10,000 targets): the cursor renders about chunk
+ * bytes at a time (0: EXP_CURSOR_CHUNK) as they are asked for; its memory is
+ * the pending piece plus one label prefix per target. v, version and the
+ * delivery stats are borrowed and must outlive the cursor; d is copied.
+ * Returns NULL when out of memory.
+ */
+#define EXP_CURSOR_CHUNK ((size_t)256 << 10)
+struct exp_fleet_cursor;
+struct exp_fleet_cursor *exp_fleet_cursor_new(struct snap_target *const *v, size_t n,
+                                              const struct snap_daemon *d, const char *version,
+                                              size_t chunk);
+/* Adds the alert delivery families (exp_prom_delivery) at the end; before the first read. */
+void exp_fleet_cursor_delivery(struct exp_fleet_cursor *c, const struct exp_receiver_stats *v,
+                               size_t n);
+void exp_fleet_cursor_free(struct exp_fleet_cursor *c);
+/*
+ * The next rendered bytes, without copying: sets *p and returns their count
+ * (rendering more when all were consumed), 0 at the end, or an IC_E* error
+ * (the text so far is then incomplete). *p is valid until the next call.
+ */
+ssize_t exp_fleet_cursor_data(struct exp_fleet_cursor *c, const char **p);
+/* Marks the first n bytes of the last exp_fleet_cursor_data() as consumed. */
+void exp_fleet_cursor_consume(struct exp_fleet_cursor *c, size_t n);
+/* Copies up to max next bytes into out; returns the count, 0 at the end, or an IC_E* error. */
+ssize_t exp_fleet_cursor_read(struct exp_fleet_cursor *c, char *out, size_t max);
+
+/* The daemon-wide families (from d) and the process_* families, appended to b. */
+void exp_prom_daemon(struct exp_buf *b, const struct snap_daemon *d, const char *version);
+void exp_prom_process(struct exp_buf *b);
 
 /* FreeIPMI's "Name (number)" for a manufacturer (IANA enterprise number), or "number". */
 void exp_manufacturer_text(uint32_t id, char *out, size_t outlen);

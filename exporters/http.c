@@ -11,7 +11,9 @@
  * Locking: none here. Each request takes references to the current
  * snapshots (snap_hub_acquire, a short lock inside the hub), renders without
  * any lock and releases them; reload runs the caller's callback on the HTTP
- * thread.
+ * thread. /metrics is streamed: rendered (and compressed) piece by piece as
+ * the socket takes it, so its memory does not grow with the fleet; its
+ * snapshot references are held until the response is sent (struct stream).
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -167,23 +169,108 @@ reply_exposition(struct MHD_Connection *c, struct exp_buf *b)
 
 /* ---- routes ------------------------------------------------------------------------------ */
 
-static enum MHD_Result
-route_metrics(struct exp_http *h, struct MHD_Connection *c)
+/*
+ * A streamed /metrics: the cursor renders a piece each time libmicrohttpd
+ * asks for data (chunked encoding, or read-until-close for HTTP/1.0), and,
+ * for gzip, each piece goes through one deflate stream. The response holds
+ * its snapshot references until libmicrohttpd frees it (stream_free).
+ */
+struct stream {
+    struct exp_fleet_cursor *cur;
+    struct snap_target **v;
+    size_t n;
+    struct exp_receiver_stats *ds;
+    int gzip, zend;
+    z_stream z;
+};
+
+static void
+stream_free(void *cls)
 {
-    struct snap_target **v = NULL;
-    size_t n = snap_hub_acquire(h->o.hub, &v);
+    struct stream *s = cls;
+    exp_fleet_cursor_free(s->cur);
+    snap_hub_release(s->v, s->n);
+    free(s->ds);
+    if (s->gzip)
+        deflateEnd(&s->z);
+    free(s);
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    struct stream *s = cls;
+    if (!s->gzip) {
+        ssize_t n = exp_fleet_cursor_read(s->cur, buf, max);
+        return n > 0    ? n
+               : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
+                        : MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    uInt cap = max < UINT32_MAX ? (uInt)max : UINT32_MAX;
+    s->z.next_out = (Bytef *)buf;
+    s->z.avail_out = cap;
+    while (s->z.avail_out > 0 && !s->zend) {
+        const char *p;
+        ssize_t n = exp_fleet_cursor_data(s->cur, &p);
+        if (n < 0)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        /* Pieces are EXP_CURSOR_CHUNK plus one target's series: far below 4 GiB. */
+        uInt in = (uInt)n;
+        s->z.next_in = (Bytef *)(uintptr_t)p;
+        s->z.avail_in = in;
+        int rc = deflate(&s->z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
+        exp_fleet_cursor_consume(s->cur, in - s->z.avail_in);
+        if (rc == Z_STREAM_END)
+            s->zend = 1;
+        else if (rc != Z_OK && rc != Z_BUF_ERROR)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    size_t out = cap - s->z.avail_out;
+    return out ? (ssize_t)out : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static enum MHD_Result
+route_metrics(struct exp_http *h, struct MHD_Connection *c, int head)
+{
+    struct stream *s = calloc(1, sizeof(*s));
+    if (!s)
+        return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+    s->n = snap_hub_acquire(h->o.hub, &s->v);
     struct snap_daemon d;
     snap_hub_get_daemon(h->o.hub, &d);
-    struct exp_buf b;
-    exp_buf_init(&b, 0);
-    exp_prom_fleet(&b, v, n, &d, h->version);
-    snap_hub_release(v, n);
     int has_delivery;
-    struct exp_receiver_stats *ds = NULL;
-    size_t nds = snap_hub_get_delivery(h->o.hub, &ds, &has_delivery);
-    exp_prom_delivery(&b, ds, nds);
-    free(ds);
-    return reply_exposition(c, &b);
+    size_t nds = snap_hub_get_delivery(h->o.hub, &s->ds, &has_delivery);
+    s->cur = exp_fleet_cursor_new(s->v, s->n, &d, h->version, 0);
+    /* As before streaming: if zlib cannot start, the client gets the text uncompressed. */
+    if (s->cur && accepts_gzip(c))
+        s->gzip = deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!s->cur) {
+        stream_free(s);
+        return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "rendering failed\n");
+    }
+    exp_fleet_cursor_delivery(s->cur, s->ds, nds);
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 << 10, stream_read, s, stream_free);
+    if (!r) {
+        stream_free(s);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CT_PROM);
+    if (s->gzip)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    /*
+     * libmicrohttpd 0.9.75 sends the last chunk ("0\r\n\r\n") after the
+     * headers of a HEAD response: a body a keep-alive client would take for
+     * the next response. Answering HEAD as HTTP/1.0 (no chunking; the
+     * connection closes after the headers) avoids it.
+     */
+    if (head)
+        MHD_set_response_options(r, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT, MHD_RO_END);
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 /* T names a target by its name, its host, or host:port. */
@@ -329,7 +416,7 @@ dispatch(struct exp_http *h, struct MHD_Connection *c, const char *url, const ch
         return reply_allow(c, "GET, HEAD");
     switch (k) {
     case 0:
-        return route_metrics(h, c);
+        return route_metrics(h, c, strcmp(method, "HEAD") == 0);
     case 1:
         return route_ipmi(h, c);
     case 2:

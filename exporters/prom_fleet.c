@@ -11,28 +11,45 @@
  *
  * Cost: families outer, targets inner, so each family's samples are
  * contiguous and written in one pass; the label prefix of each target is
- * escaped once per scrape. 10,000 targets x 40 sensors is about 60 MB of
- * text and takes well under a second.
+ * escaped once per scrape. 10,000 targets x 40 sensors is about 66 MB of
+ * text and takes well under a second, so the HTTP server does not build it
+ * whole: it pulls it from a cursor (struct exp_fleet_cursor) about
+ * EXP_CURSOR_CHUNK bytes at a time. The daemon-wide and process families
+ * are in prom_process.c, the alert delivery ones in prom_alerts.c.
  */
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
-#include "exp_int.h"
+#include "deliver_int.h"
 
-struct fleet {
-    struct exp_buf *b;
+enum { PH_FAMILIES, PH_TAIL, PH_DONE };
+
+/*
+ * The renderer's position: family fam, target tgt (families outer, targets
+ * inner), or the tail (daemon, process and delivery families, small and
+ * written at once). One step writes one target's series of one family, so a
+ * step is bounded by one target's largest family (its sensors), whatever the
+ * fleet size.
+ */
+struct exp_fleet_cursor {
+    struct exp_buf *b; /* where steps write: &out, or exp_prom_fleet's buffer */
     struct snap_target *const *v;
     size_t n;
-    const struct snap_daemon *d;
+    struct snap_daemon d;
+    int has_d;
     const char *version;
+    const struct exp_receiver_stats *ds;
+    size_t nds;
     struct exp_buf pre;   /* every target's escaped label prefix, back to back */
     size_t *pre_off;      /* n + 1 offsets into pre */
     unsigned char *clash; /* per target: a config label may clash with a family label */
+    int phase;
+    size_t fam, tgt;
+    int fam_started;    /* the family's HELP/TYPE is written (a series followed it) */
+    struct exp_buf out; /* rendered, not yet consumed: out.p[off..len) */
+    size_t off, chunk;
 };
 
 /* Label names any family below uses besides target (a config label with one of these clashes). */
@@ -82,7 +99,7 @@ write_prefix(struct exp_buf *b, const struct snap_target *t, const char *const *
 }
 
 static int
-prefixes_build(struct fleet *f)
+prefixes_build(struct exp_fleet_cursor *f)
 {
     exp_buf_init(&f->pre, 0);
     f->pre_off = calloc(f->n + 1, sizeof(*f->pre_off));
@@ -103,7 +120,7 @@ prefixes_build(struct fleet *f)
 
 /* name{target="...",config labels */
 static void
-begin(struct fleet *f, size_t i, const char *name, const char *const *fam_labels)
+begin(struct exp_fleet_cursor *f, size_t i, const char *name, const char *const *fam_labels)
 {
     exp_buf_puts(f->b, name);
     exp_buf_putc(f->b, '{');
@@ -114,7 +131,7 @@ begin(struct fleet *f, size_t i, const char *name, const char *const *fam_labels
 }
 
 static void
-end(struct fleet *f, double v)
+end(struct exp_fleet_cursor *f, double v)
 {
     exp_buf_puts(f->b, "} ");
     exp_buf_float(f->b, v);
@@ -122,7 +139,7 @@ end(struct fleet *f, double v)
 }
 
 static void
-end_u64(struct fleet *f, uint64_t v)
+end_u64(struct exp_fleet_cursor *f, uint64_t v)
 {
     /* Exact up to 2^53, as client_golang's float64 samples. */
     end(f, (double)v);
@@ -137,7 +154,7 @@ coll_ok(const struct snap_target *t, unsigned bit)
 /* ---- families --------------------------------------------------------------------------- */
 
 struct fam;
-typedef void (*fam_fn)(struct fleet *f, const struct fam *fm, size_t i);
+typedef void (*fam_fn)(struct exp_fleet_cursor *f, const struct fam *fm, size_t i);
 struct fam {
     const char *name, *type, *help;
     const char *const *labels; /* the family's own labels, for clashes */
@@ -159,7 +176,7 @@ static const char *const L_KIND[] = {"kind", NULL};
 static const char *const L_REASON[] = {"reason", NULL};
 
 static void
-f_bmc_info(struct fleet *f, const struct fam *fm, size_t i)
+f_bmc_info(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     if (!coll_ok(t, SNAP_COLL_FRU) || !t->has_devid)
@@ -185,7 +202,7 @@ f_bmc_info(struct fleet *f, const struct fam *fm, size_t i)
 }
 
 static void
-f_fru_info(struct fleet *f, const struct fam *fm, size_t i)
+f_fru_info(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     if (!coll_ok(t, SNAP_COLL_FRU) || !t->has_fru)
@@ -207,7 +224,7 @@ f_fru_info(struct fleet *f, const struct fam *fm, size_t i)
 enum { G_POWER, G_DCMI, G_SEL_FREE, G_SEL_COUNT };
 
 static void
-f_simple(struct fleet *f, const struct fam *fm, size_t i)
+f_simple(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     double v;
@@ -239,7 +256,7 @@ f_simple(struct fleet *f, const struct fam *fm, size_t i)
 
 /* arg: family * 2 + (1 for the state) */
 static void
-f_sensor(struct fleet *f, const struct fam *fm, size_t i)
+f_sensor(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     if (!coll_ok(t, SNAP_COLL_SENSORS))
@@ -261,7 +278,7 @@ f_sensor(struct fleet *f, const struct fam *fm, size_t i)
 }
 
 static void
-f_up(struct fleet *f, const struct fam *fm, size_t i)
+f_up(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     static const char *const names[] = {"bmc", "chassis", "dcmi", "ipmi", "sel"};
     static const unsigned bits[] = {SNAP_COLL_FRU, SNAP_COLL_CHASSIS, SNAP_COLL_DCMI,
@@ -290,7 +307,7 @@ enum {
 };
 
 static void
-f_collector(struct fleet *f, const struct fam *fm, size_t i)
+f_collector(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     double v;
@@ -337,7 +354,7 @@ f_collector(struct fleet *f, const struct fam *fm, size_t i)
 }
 
 static void
-f_errors(struct fleet *f, const struct fam *fm, size_t i)
+f_errors(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     for (int k = 1; k < IC_ERR_COUNT; k++) {
@@ -350,7 +367,7 @@ f_errors(struct fleet *f, const struct fam *fm, size_t i)
 }
 
 static void
-f_drops(struct fleet *f, const struct fam *fm, size_t i)
+f_drops(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
 {
     const struct snap_target *t = f->v[i];
     size_t nd = sizeof(t->sess.drops) / sizeof(t->sess.drops[0]);
@@ -421,125 +438,144 @@ static const struct fam families[] = {
      C_SDR_READS},
 };
 
-/* ---- daemon-wide and process ------------------------------------------------------------ */
+/* ---- the cursor ------------------------------------------------------------------------- */
 
-static void
-one(struct exp_buf *b, const char *name, const char *type, const char *help, double v)
+#define NFAMILIES (sizeof(families) / sizeof(families[0]))
+
+struct exp_fleet_cursor *
+exp_fleet_cursor_new(struct snap_target *const *v, size_t n, const struct snap_daemon *d,
+                     const char *version, size_t chunk)
 {
-    exp_family(b, name, type, help);
-    exp_buf_puts(b, name);
-    exp_buf_putc(b, ' ');
-    exp_buf_float(b, v);
-    exp_buf_putc(b, '\n');
-}
-
-static void
-daemon_metrics(struct exp_buf *b, const struct snap_daemon *d, const char *version)
-{
-    one(b, "ipmi_collector_database_size_bytes", "gauge", "Size of the SQLite database.",
-        (double)d->db_size_bytes);
-    one(b, "ipmi_collector_storage_queue_length", "gauge", "Batches waiting for the writer.",
-        (double)d->storage_queue_len);
-    one(b, "ipmi_collector_storage_dropped_total", "counter",
-        "Batches dropped because the storage queue was full.", (double)d->storage_dropped);
-    one(b, "ipmi_collector_storage_write_errors_total", "counter", "Failed database writes.",
-        (double)d->storage_write_errors);
-    one(b, "ipmi_collector_config_reloads_total", "counter", "Configuration reloads attempted.",
-        (double)d->reloads);
-    one(b, "ipmi_collector_config_reload_failures_total", "counter",
-        "Configuration reloads refused (the old configuration stays).", (double)d->reload_failures);
-    one(b, "ipmi_collector_config_last_reload_successful", "gauge",
-        "1 if the last configuration load succeeded, else 0.", d->last_reload_ok ? 1 : 0);
-    one(b, "ipmi_collector_targets", "gauge", "Targets configured.", (double)d->targets);
-    one(b, "ipmi_collector_poller_threads", "gauge", "Poller threads.", d->poller_threads);
-    exp_family(b, "ipmi_collector_build_info", "gauge", "Build version (constant 1).");
-    exp_buf_puts(b, "ipmi_collector_build_info{");
-    exp_buf_label(b, 1, "version", version ? version : "");
-    exp_buf_puts(b, "} 1\n");
-}
-
-/* /proc/self/stat fields after the command name, as client_golang's procfs reads them. */
-static void
-process_metrics(struct exp_buf *b)
-{
-    char buf[1024];
-    FILE *fp = fopen("/proc/self/stat", "r");
-    if (!fp)
-        return;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-    fclose(fp);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
-    unsigned long utime = 0, stime = 0, vsize = 0;
-    unsigned long long start = 0;
-    long rss = 0;
-    if (!p || sscanf(p + 2,
-                     "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d %*d "
-                     "%*d %llu %lu %ld",
-                     &utime, &stime, &start, &vsize, &rss) != 5)
-        return;
-    double hz = (double)sysconf(_SC_CLK_TCK);
-    double page = (double)sysconf(_SC_PAGESIZE);
-    one(b, "process_cpu_seconds_total", "counter", "User and system CPU time, in seconds.",
-        (double)(utime + stime) / hz);
-    one(b, "process_resident_memory_bytes", "gauge", "Resident memory size.", (double)rss * page);
-    one(b, "process_virtual_memory_bytes", "gauge", "Virtual memory size.", (double)vsize);
-
-    size_t fds = 0;
-    DIR *dir = opendir("/proc/self/fd");
-    if (dir) {
-        struct dirent *e;
-        while ((e = readdir(dir)) != NULL)
-            fds += e->d_name[0] != '.';
-        closedir(dir);
-        one(b, "process_open_fds", "gauge", "Open file descriptors.", (double)(fds - 1));
+    struct exp_fleet_cursor *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->v = v;
+    c->n = n;
+    if (d) {
+        c->d = *d;
+        c->has_d = 1;
     }
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-        one(b, "process_max_fds", "gauge", "Limit on open file descriptors.", (double)rl.rlim_cur);
+    c->version = version;
+    c->chunk = chunk ? chunk : EXP_CURSOR_CHUNK;
+    c->phase = n ? PH_FAMILIES : PH_TAIL;
+    exp_buf_init(&c->out, 0);
+    if (prefixes_build(c) != 0) {
+        exp_fleet_cursor_free(c);
+        return NULL;
+    }
+    return c;
+}
 
-    /* Start time: boot time (btime in /proc/stat) plus the start tick count. */
-    fp = fopen("/proc/stat", "r");
-    if (!fp)
+void
+exp_fleet_cursor_delivery(struct exp_fleet_cursor *c, const struct exp_receiver_stats *v, size_t n)
+{
+    c->ds = v;
+    c->nds = n;
+}
+
+void
+exp_fleet_cursor_free(struct exp_fleet_cursor *c)
+{
+    if (!c)
         return;
-    unsigned long long btime = 0;
-    char line[256];
-    while (fgets(line, sizeof(line), fp))
-        if (sscanf(line, "btime %llu", &btime) == 1)
-            break;
-    fclose(fp);
-    if (btime)
-        one(b, "process_start_time_seconds", "gauge", "Start time of the process (Unix time).",
-            (double)btime + (double)start / hz);
+    exp_buf_free(&c->pre);
+    exp_buf_free(&c->out);
+    free(c->pre_off);
+    free(c->clash);
+    free(c);
+}
+
+/* One step: one target's series of the current family, or the whole tail. */
+static void
+step(struct exp_fleet_cursor *c)
+{
+    struct exp_buf *b = c->b;
+    if (c->phase == PH_TAIL) {
+        if (c->has_d)
+            exp_prom_daemon(b, &c->d, c->version);
+        exp_prom_process(b);
+        exp_prom_delivery(b, c->ds, c->nds);
+        c->phase = PH_DONE;
+        return;
+    }
+    const struct fam *fm = &families[c->fam];
+    if (c->fam_started) {
+        fm->emit(c, fm, c->tgt);
+    } else {
+        /* HELP/TYPE only above samples: write them, and take them back if none follow. */
+        size_t mark = b->len;
+        exp_family(b, fm->name, fm->type, fm->help);
+        size_t body = b->len;
+        fm->emit(c, fm, c->tgt);
+        if (!b->err && b->len == body)
+            exp_buf_truncate(b, mark);
+        else
+            c->fam_started = 1;
+    }
+    if (++c->tgt == c->n) {
+        c->tgt = 0;
+        c->fam_started = 0;
+        if (++c->fam == NFAMILIES)
+            c->phase = PH_TAIL;
+    }
+}
+
+/* Renders into b until it holds want bytes or the exposition ends. */
+static int
+fill(struct exp_fleet_cursor *c, struct exp_buf *b, size_t want)
+{
+    c->b = b;
+    while (c->phase != PH_DONE && b->len < want && !b->err)
+        step(c);
+    return b->err;
+}
+
+ssize_t
+exp_fleet_cursor_data(struct exp_fleet_cursor *c, const char **p)
+{
+    if (c->off == c->out.len) {
+        c->off = 0;
+        c->out.len = 0;
+        if (fill(c, &c->out, c->chunk) != 0)
+            return c->out.err;
+    }
+    if (c->off == c->out.len) {
+        *p = "";
+        return 0;
+    }
+    *p = c->out.p + c->off;
+    return (ssize_t)(c->out.len - c->off);
+}
+
+void
+exp_fleet_cursor_consume(struct exp_fleet_cursor *c, size_t n)
+{
+    c->off += n < c->out.len - c->off ? n : c->out.len - c->off;
+}
+
+ssize_t
+exp_fleet_cursor_read(struct exp_fleet_cursor *c, char *out, size_t max)
+{
+    const char *p;
+    ssize_t n = exp_fleet_cursor_data(c, &p);
+    if (n <= 0)
+        return n;
+    size_t k = (size_t)n < max ? (size_t)n : max;
+    memcpy(out, p, k);
+    exp_fleet_cursor_consume(c, k);
+    return (ssize_t)k;
 }
 
 int
 exp_prom_fleet(struct exp_buf *b, struct snap_target *const *v, size_t n,
                const struct snap_daemon *d, const char *version)
 {
-    struct fleet f = {.b = b, .v = v, .n = n, .d = d, .version = version};
-    int err = prefixes_build(&f);
-    if (err) {
-        b->err = b->err ? b->err : err;
-        goto out;
+    struct exp_fleet_cursor *c = exp_fleet_cursor_new(v, n, d, version, 0);
+    if (!c) {
+        b->err = b->err ? b->err : IC_ENOMEM;
+        return b->err;
     }
-    for (size_t k = 0; k < sizeof(families) / sizeof(families[0]) && !b->err; k++) {
-        const struct fam *fm = &families[k];
-        /* HELP/TYPE only above samples: write them, and take them back if none follow. */
-        size_t mark = b->len;
-        exp_family(b, fm->name, fm->type, fm->help);
-        size_t body = b->len;
-        for (size_t i = 0; i < n; i++)
-            fm->emit(&f, fm, i);
-        if (!b->err && b->len == body)
-            exp_buf_truncate(b, mark);
-    }
-    if (d)
-        daemon_metrics(b, d, version);
-    process_metrics(b);
-out:
-    exp_buf_free(&f.pre);
-    free(f.pre_off);
-    free(f.clash);
+    fill(c, b, SIZE_MAX);
+    exp_fleet_cursor_free(c);
     return b->err;
 }

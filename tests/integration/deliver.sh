@@ -13,8 +13,8 @@ set -u
 : "${IC_DELIVERTOOL:?IC_DELIVERTOOL must point to the delivertool helper}"
 DT=$IC_DELIVERTOOL
 HERE=$(cd "$(dirname "$0")" && pwd)
-PORT=${IC_DELIVER_PORT:-19571}
-AMPORT=${IC_AM_PORT:-19572}
+PORT=${IC_DELIVER_PORT:-$(free_tcp)}
+AMPORT=${IC_AM_PORT:-$(free_tcp)}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ic-deliver.XXXXXX")
 rpid=

@@ -61,3 +61,6 @@ ic() { IPMI_PASSWORD=${PW:-admin-secret} "$IC_BIN" "$@"; }
 json_get() {
   python3 -c 'import json,sys; v=json.load(sys.stdin).get(sys.argv[1]); print("null" if v is None else v)' "$1"
 }
+
+# free_tcp: a TCP port nobody listens on now (the kernel's pick).
+free_tcp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "exp_int.h"
+#include "deliver_int.h"
 
 /* ---- floats ------------------------------------------------------------------------------- */
 
@@ -592,6 +592,159 @@ test_fleet(void **state)
     snap_target_unref(v[1]);
 }
 
+/* The process_* values change between two renders: a copy of s with them as "X". */
+static char *
+mask_process(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    assert_non_null(out);
+    while (*s) {
+        size_t len = strcspn(s, "\n");
+        const char *sp = strncmp(s, "process_", 8) == 0 ? memchr(s, ' ', len) : NULL;
+        size_t keep = sp ? (size_t)(sp - s) + 1 : len;
+        memcpy(o, s, keep);
+        o += keep;
+        if (sp)
+            *o++ = 'X';
+        s += len;
+        if (*s)
+            *o++ = *s++;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* True if a and b are the same text but for process_* values. */
+static int
+same_text(const char *a, const char *b)
+{
+    char *ma = mask_process(a), *mb = mask_process(b);
+    int same = strcmp(ma, mb) == 0;
+    if (!same) {
+        size_t i = 0;
+        while (ma[i] && ma[i] == mb[i])
+            i++;
+        print_message("texts differ at byte %zu: \"%.40s\" / \"%.40s\"\n", i, ma + i, mb + i);
+    }
+    free(ma);
+    free(mb);
+    return same;
+}
+
+/* Reads the cursor to its end, max bytes per call; returns the text (NUL-terminated). */
+static char *
+cursor_text(struct exp_fleet_cursor *c, size_t max, size_t *len, size_t *calls)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    *calls = 0;
+    for (;;) {
+        if (n + max + 1 > cap) {
+            cap = 2 * (n + max + 1);
+            s = realloc(s, cap);
+            assert_non_null(s);
+        }
+        ssize_t k = exp_fleet_cursor_read(c, s + n, max);
+        assert_true(k >= 0);
+        if (k == 0)
+            break;
+        assert_true((size_t)k <= max);
+        n += (size_t)k;
+        ++*calls;
+    }
+    s[n] = '\0';
+    *len = n;
+    return s;
+}
+
+/*
+ * /metrics streamed: the cursor, read in pieces of any size, gives exactly
+ * exp_prom_fleet's text, including families no target has a series of
+ * (HELP/TYPE left out) and families that start only at a later target.
+ */
+static void
+test_fleet_cursor(void **state)
+{
+    (void)state;
+    size_t n = 23;
+    struct snap_target **v = calloc(n, sizeof(*v));
+    assert_non_null(v);
+    char k1[] = "rack", v1[] = "r\"1", k2[] = "name", v2[] = "clash";
+    struct snap_label lab[] = {{k1, v1}, {k2, v2}};
+    for (size_t i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "bmc%03zu", i);
+        v[i] = sim_target(name, (uint16_t)(19100 + i), lab, i % 3);
+        v[i]->has_dcmi = 0; /* no DCMI series anywhere: its HELP/TYPE must not appear */
+        if (i < 5)          /* the first targets have no sensors: families start later */
+            v[i]->collectors_ok = SNAP_COLL_SEL;
+        if (i % 4 == 1) {
+            v[i]->up = 0;
+            v[i]->errors[-IC_ETIMEDOUT] = i;
+        }
+        v[i]->has_fru = i % 2;
+    }
+    struct snap_daemon d = {.targets = n, .poller_threads = 2, .last_reload_ok = 1};
+    struct exp_buf b;
+    exp_buf_init(&b, 0);
+    assert_int_equal(exp_prom_fleet(&b, v, n, &d, "1.2.3"), 0);
+    assert_null(strstr(b.p, "ipmi_dcmi_power_consumption_watts"));
+    assert_non_null(strstr(b.p, "# TYPE ipmi_temperature_celsius gauge\n"
+                                "ipmi_temperature_celsius{target=\"bmc005\","));
+
+    static const size_t chunks[] = {1, 97, 4096, 0};
+    static const size_t maxes[] = {1, 97, 65536};
+    for (size_t ci = 0; ci < 4; ci++) {
+        for (size_t mi = 0; mi < 3; mi++) {
+            struct exp_fleet_cursor *c = exp_fleet_cursor_new(v, n, &d, "1.2.3", chunks[ci]);
+            assert_non_null(c);
+            size_t len, calls;
+            char *s = cursor_text(c, maxes[mi], &len, &calls);
+            assert_int_equal(exp_fleet_cursor_read(c, s, 1), 0); /* stays at the end */
+            exp_fleet_cursor_free(c);
+            assert_int_equal(strlen(s), len);
+            if (maxes[mi] == 1)
+                assert_int_equal(calls, len);
+            assert_true(same_text(s, b.p));
+            free(s);
+        }
+    }
+
+    /* With delivery counters: the same text, then exp_prom_delivery's. */
+    struct exp_receiver_stats ds[2] = {{.name = "ops", .sent = 3, .pending = 1},
+                                       {.name = "pager", .failed = 2}};
+    struct exp_buf want;
+    exp_buf_init(&want, 0);
+    exp_buf_append(&want, b.p, b.len);
+    assert_int_equal(exp_prom_delivery(&want, ds, 2), 0);
+    struct exp_fleet_cursor *c = exp_fleet_cursor_new(v, n, &d, "1.2.3", 97);
+    assert_non_null(c);
+    exp_fleet_cursor_delivery(c, ds, 2);
+    size_t len, calls;
+    char *s = cursor_text(c, 1000, &len, &calls);
+    exp_fleet_cursor_free(c);
+    assert_true(same_text(s, want.p));
+    free(s);
+    exp_buf_free(&want);
+
+    /* No targets: only the daemon and process families. */
+    exp_buf_free(&b);
+    exp_buf_init(&b, 0);
+    assert_int_equal(exp_prom_fleet(&b, NULL, 0, &d, "1.2.3"), 0);
+    c = exp_fleet_cursor_new(NULL, 0, &d, "1.2.3", 1);
+    assert_non_null(c);
+    s = cursor_text(c, 7, &len, &calls);
+    exp_fleet_cursor_free(c);
+    assert_int_equal(strncmp(s, "# HELP ipmi_collector_database_size_bytes ", 42), 0);
+    assert_true(same_text(s, b.p));
+    free(s);
+    exp_buf_free(&b);
+    for (size_t i = 0; i < n; i++)
+        snap_target_unref(v[i]);
+    free(v);
+}
+
 /* 10,000 targets x 40 sensors: one pass per family, no quadratic work. */
 static void
 test_fleet_scale(void **state)
@@ -639,6 +792,7 @@ main(void)
         cmocka_unit_test(test_ipmi_down_and_unknown),
         cmocka_unit_test(test_ipmi_threshold_states),
         cmocka_unit_test(test_fleet),
+        cmocka_unit_test(test_fleet_cursor),
         cmocka_unit_test(test_fleet_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
