@@ -174,7 +174,7 @@ test_bmcsim_factors(void **state)
         {"PSU1 Current", 1, 0, 0, -1, 0, 0x03, 5},
     };
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-        size_t len;
+        size_t len = 0;
         const uint8_t *p = record_named(f[i].name, &len);
         struct ipmi_sdr s;
         assert_int_equal(sdr_decode(p, len, 0, &s, NULL), 0);
@@ -190,7 +190,7 @@ test_bmcsim_factors(void **state)
         assert_int_equal(s.linearization, 0);
     }
     /* 5V: nominal given, the SDR's own thresholds (README: LC 173, LNC 183, UNC 202, UC 212). */
-    size_t len;
+    size_t len = 0;
     const uint8_t *p = record_named("5V", &len);
     struct ipmi_sdr s;
     assert_int_equal(sdr_decode(p, len, 0, &s, NULL), 0);
@@ -245,7 +245,7 @@ static void
 test_lying_length(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     const uint8_t *p = record_named("CPU1 Temp", &len);
     uint8_t buf[128];
     struct ipmi_sdr s;
@@ -381,7 +381,7 @@ test_event_only_shared(void **state)
     assert_int_equal(s.entity_instance, 2);
     assert_int_equal(s.sensor_type, 0x21);
     /* Full records are never shared. */
-    size_t len;
+    size_t len = 0;
     const uint8_t *p = record_named("FAN1", &len);
     assert_int_equal(decode_copy(p, len, 1, &s, &count), IC_EINVAL);
     assert_int_equal(count, 1);
@@ -440,7 +440,7 @@ static void
 test_id_length_lies(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     const uint8_t *p = record_named("CPU1 Temp", &len);
     uint8_t buf[5 + 43 + 16];
     memcpy(buf, p, 5 + 43);
@@ -487,7 +487,7 @@ static void
 test_signed_factors(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     const uint8_t *p = record_named("CPU1 Temp", &len);
     uint8_t buf[80];
     memcpy(buf, p, len);
