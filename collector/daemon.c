@@ -35,6 +35,7 @@
 #include "daemon.h"
 #include "ic_err.h"
 #include "log.h"
+#include "secret.h"
 #include "storage.h"
 
 /* A slot of the hub: which target lives there (main thread's view). */
@@ -46,6 +47,7 @@ struct daemon {
     const char *path;
     struct cfg *cfg;
     struct alert_rules *rules; /* the routes of cfg, shared by every target; NULL: no alerting */
+    struct exp_api *api;       /* the JSON API's tokens */
     struct daemon_ctx ctx;
     struct storage *st;
     struct exp_http *http;
@@ -266,6 +268,33 @@ out:
     free(ov);
 }
 
+/* Builds (or, at a reload, replaces) the API's tokens from c; token values never in messages. */
+static int
+api_from_cfg(const struct cfg *c, struct exp_api **a, char *err, size_t errlen)
+{
+    const struct cfg_api *ca = cfg_api(c);
+    size_t n = ca ? ca->ntokens : 0, i;
+    struct exp_api_token v[CFG_MAX_TOKENS];
+    struct secret *s[CFG_MAX_TOKENS];
+    int rc = 0;
+    for (i = 0; i < n && rc == 0; i++) {
+        rc = cfg_token_secret(&ca->tokens[i], &s[i], err, errlen);
+        v[i] = (struct exp_api_token){ca->tokens[i].name, (int)ca->tokens[i].role, s[i]};
+    }
+    if (rc == 0) {
+        i = n;
+        rc = *a ? exp_api_set_tokens(*a, v, n, ca && ca->protect_metrics)
+                : exp_api_new(v, n, ca && ca->protect_metrics, a);
+        if (rc != 0)
+            snprintf(err, errlen, "api: tokens must be distinct and non-empty");
+    } else {
+        i--;
+    }
+    while (i > 0)
+        secret_free(s[--i]);
+    return rc;
+}
+
 static int
 reload(struct daemon *d, char *msg, size_t msglen)
 {
@@ -297,6 +326,16 @@ reload(struct daemon *d, char *msg, size_t msglen)
     char rerr[512];
     if (receivers_of(nc, &rv, rerr, sizeof(rerr)) != 0) {
         /* A secret that cannot be read now: refuse the whole file, keep the old one. */
+        alert_rules_unref(nr);
+        cfg_free(nc);
+        d->reload_failures++;
+        d->last_reload_ok = 0;
+        log_err("reload refused, the running configuration stays: %s", rerr);
+        snprintf(msg, msglen, "reload refused, the running configuration stays: %s", rerr);
+        return IC_ECONFIG;
+    }
+    if (api_from_cfg(nc, &d->api, rerr, sizeof(rerr)) != 0) {
+        receivers_free(&rv);
         alert_rules_unref(nr);
         cfg_free(nc);
         d->reload_failures++;
@@ -516,7 +555,12 @@ cmd_daemon(int argc, char **argv)
     d.ctx.st = d.st;
     if (!(d.ctx.hub = snap_hub_new()))
         goto out;
-    struct exp_http_opts ho = {.listen = g->listen,
+    if (api_from_cfg(d.cfg, &d.api, err, sizeof(err)) != 0) {
+        log_err("%s", err);
+        goto out;
+    }
+    struct exp_http_opts ho = {.api = d.api,
+                               .listen = g->listen,
                                .hub = d.ctx.hub,
                                .version = IC_VERSION,
                                .reload = http_reload,
@@ -553,6 +597,7 @@ out:
         pool_free(d.pool, 2000);
     exp_deliver_stop(d.ctx.deliver); /* after the pollers: nothing kicks it any more */
     exp_http_stop(d.http);
+    exp_api_free(d.api);
     storage_close(d.st);
     snap_hub_free(d.ctx.hub);
     for (size_t s = 0; s < d.nslots; s++)

@@ -542,7 +542,8 @@ set_defaults(struct cfg *c)
 static void
 walk_root(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *root)
 {
-    static const char *const keys[] = {"global", "profiles", "targets", "inventory", "alerting"};
+    static const char *const keys[] = {"global",    "profiles", "targets",
+                                       "inventory", "alerting", "api"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg *c = x->c;
 
@@ -569,6 +570,8 @@ walk_root(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *root)
     }
     if (v[4])
         cfg_walk_alerting(x, d, v[4]);
+    if (v[5])
+        cfg_walk_api(x, d, v[5]);
     if (!v[2] && !v[3])
         cfg_errat(x, root, "no targets: add a 'targets' list or an 'inventory' file");
 }

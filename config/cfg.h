@@ -223,4 +223,40 @@ const char *cfg_receiver_type_name(enum cfg_receiver_type t);
 const char *cfg_privilege_name(enum cfg_privilege p);
 const char *cfg_log_level_name(enum cfg_log_level l);
 
+/* ---- api: (issue 8) ---- */
+
+/* What a bearer token may do on /api/v1/: each role includes the ones before it. */
+enum cfg_role {
+    CFG_ROLE_READ,    /* GET endpoints */
+    CFG_ROLE_OPERATE, /* and actions (power, SEL clear) */
+    CFG_ROLE_ADMIN,   /* everything */
+};
+
+#define CFG_MAX_TOKENS 256
+#define CFG_TOKEN_MIN  16 /* bytes a token file must hold at least */
+
+struct cfg_token {
+    char *name; /* unique, [A-Za-z0-9_.-]+; shown in logs and audit, the token never */
+    enum cfg_role role;
+    char *token_file; /* taken as written; mode 0600 or stricter (checked at load) */
+};
+
+struct cfg_api {
+    struct cfg_token *tokens;
+    size_t ntokens;
+    int protect_metrics; /* 1: /metrics and /ipmi need a read token too */
+};
+
+/* NULL when the file has no api section. */
+const struct cfg_api *cfg_api(const struct cfg *c);
+/*
+ * Reads t's token file (private, CFG_TOKEN_MIN..SECRET_MAX bytes, one
+ * trailing newline stripped) into a new secret the caller frees. 0, or
+ * IC_ECONFIG / IC_EIO / IC_ENOMEM with a message naming the token (never its
+ * value).
+ */
+int cfg_token_secret(const struct cfg_token *t, struct secret **out, char *err, size_t errlen);
+/* "read" / "operate" / "admin". */
+const char *cfg_role_name(enum cfg_role r);
+
 #endif

@@ -39,6 +39,7 @@ struct cfg {
     struct cfg_spec **specs;
     size_t nspecs, specs_cap;
     struct cfg_alerting *alerting; /* NULL without an alerting section */
+    struct cfg_api *api;           /* NULL without an api section */
 };
 
 /* Where a target was defined, for duplicate-name errors. */
@@ -144,5 +145,9 @@ void cfg_walk_targets(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n);
 void cfg_walk_alerting(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n);
 /* NULL is a no-op. Wipes inline secrets. */
 void cfg_alerting_free(struct cfg_alerting *a);
+/* The "api" section (cfg_api.c): sets x->c->api. */
+void cfg_walk_api(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n);
+/* NULL is a no-op. */
+void cfg_api_free(struct cfg_api *a);
 
 #endif

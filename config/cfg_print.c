@@ -233,6 +233,22 @@ print_alerting(FILE *fp, const struct cfg_alerting *a)
         print_route(fp, &a->routes[i]);
 }
 
+/* Token names, roles and file paths; never a token. */
+static void
+print_api(FILE *fp, const struct cfg_api *a)
+{
+    fputs("api:\n", fp);
+    fprintf(fp, "  protect_metrics: %s\n", a->protect_metrics ? "true" : "false");
+    fputs(a->ntokens ? "  tokens:\n" : "  tokens: []\n", fp);
+    for (size_t i = 0; i < a->ntokens; i++) {
+        const struct cfg_token *t = &a->tokens[i];
+        fputs("    - name: ", fp);
+        put_quoted(fp, t->name);
+        fprintf(fp, "\n      role: %s\n", cfg_role_name(t->role));
+        put_kv(fp, "      ", "token_file", t->token_file);
+    }
+}
+
 int
 cfg_print(const struct cfg *c, FILE *fp)
 {
@@ -264,6 +280,8 @@ cfg_print(const struct cfg *c, FILE *fp)
         print_target(fp, &c->targets[i]);
     if (c->alerting)
         print_alerting(fp, c->alerting);
+    if (c->api)
+        print_api(fp, c->api);
     return ferror(fp) ? IC_EIO : 0;
 }
 
@@ -373,6 +391,7 @@ cfg_free(struct cfg *c)
         cfg_spec_free(c->specs[i]);
     free(c->specs);
     cfg_alerting_free(c->alerting);
+    cfg_api_free(c->api);
     free(c);
 }
 

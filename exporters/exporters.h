@@ -162,6 +162,7 @@ struct exp_http_opts {
     /* POST /-/reload: runs on the HTTP thread; returns 0 or an error with a message. NULL: 404. */
     int (*reload)(void *arg, char *msg, size_t msglen);
     void *reload_arg;
+    struct exp_api *api; /* borrowed; NULL: /api/v1 answers 404, nothing else is protected */
 };
 struct exp_http;
 /* Binds and starts serving. 0, or IC_EIO with a message (address in use, bad address). */
@@ -232,5 +233,66 @@ void exp_deliver_stop(struct exp_deliver *d);
  * has no alert delivery families. 0 or IC_ENOMEM.
  */
 int snap_hub_set_delivery(struct snap_hub *h, const struct exp_receiver_stats *v, size_t n);
+
+/* ---- JSON API (issue 8) ------------------------------------------------------ */
+
+#include <microhttpd.h>
+
+/* What a token may do; each role includes the ones before it (the values of config's CFG_ROLE_*).
+ */
+enum exp_api_role { EXP_ROLE_READ = 0, EXP_ROLE_OPERATE = 1, EXP_ROLE_ADMIN = 2 };
+
+/* A bearer token (borrowed for the call: exp_api keeps only the name, role and a SHA-256 digest).
+ */
+struct exp_api_token {
+    const char *name; /* shown as "who" (audit, logs); the token never is */
+    int role;         /* enum exp_api_role */
+    const struct secret *token;
+};
+
+struct exp_api;
+/*
+ * Builds the API's authenticator from n tokens (n may be 0: every request is
+ * then refused). protect_metrics: /metrics and /ipmi need a read token too
+ * (the HTTP server asks exp_api_protects_metrics()). 0, IC_EINVAL (a bad
+ * role, an empty token, or two tokens with the same value) or IC_ENOMEM.
+ */
+int exp_api_new(const struct exp_api_token *v, size_t n, int protect_metrics, struct exp_api **out);
+/* NULL is a no-op. */
+void exp_api_free(struct exp_api *a);
+/*
+ * Reload: replaces the tokens and protect_metrics atomically (requests being
+ * served finish with the old set). Any thread. Same returns as exp_api_new();
+ * on error the old set stays.
+ */
+int exp_api_set_tokens(struct exp_api *a, const struct exp_api_token *v, size_t n,
+                       int protect_metrics);
+/* 1 when the config has tokens (then POST /-/reload needs an admin token). a NULL: 0. */
+int exp_api_enabled(struct exp_api *a);
+/* 1 when /metrics and /ipmi need a read token. a NULL: 0. */
+int exp_api_protects_metrics(struct exp_api *a);
+/*
+ * Checks an Authorization header value ("Bearer <token>", NULL when absent)
+ * against every token in constant time. Returns 200 (*who = the token's name,
+ * in thread-local storage valid until the next call on this thread), 401 (no,
+ * malformed or unknown token; *who NULL) or 403 (the token's role is below
+ * need_role; *who set). Never logs the token. a NULL: 401.
+ */
+int exp_api_auth(struct exp_api *a, const char *authorization, int need_role, const char **who);
+/*
+ * For a route outside /api/v1/ (protected /metrics): 1 when the request's
+ * token has need_role; else queues the JSON 401/403 response, stores
+ * MHD_queue_response's result in *ret and returns 0.
+ */
+int exp_api_gate(struct exp_api *a, struct MHD_Connection *c, int need_role, enum MHD_Result *ret);
+/*
+ * Serves any URL under /api/v1/ (docs/api.md): authentication, routing,
+ * JSON answers and errors. a NULL or without tokens: 404 "the API is not
+ * configured" (so the daemon may always build an exp_api, with n = 0 when the
+ * config has no api section, and reload may turn the API on or off). Call
+ * from the libmicrohttpd handler once the request is complete.
+ */
+enum MHD_Result exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c,
+                               const char *url, const char *method);
 
 #endif

@@ -399,11 +399,17 @@ static enum MHD_Result
 dispatch(struct exp_http *h, struct MHD_Connection *c, const char *url, const char *method)
 {
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    enum MHD_Result ret;
+    if (strncmp(url, "/api/v1/", 8) == 0)
+        return exp_api_handle(h->o.api, h->o.hub, c, url, method);
     if (strcmp(url, "/-/reload") == 0) {
         if (!h->o.reload)
             return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
         if (strcmp(method, "POST") != 0)
             return reply_allow(c, "POST");
+        /* With API tokens configured, changing the running configuration is an admin's act. */
+        if (exp_api_enabled(h->o.api) && !exp_api_gate(h->o.api, c, EXP_ROLE_ADMIN, &ret))
+            return ret;
         return route_reload(h, c);
     }
     static const char *const get_routes[] = {"/metrics", "/ipmi", "/", "/-/healthy", "/-/ready"};
@@ -414,6 +420,9 @@ dispatch(struct exp_http *h, struct MHD_Connection *c, const char *url, const ch
         return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
     if (!get)
         return reply_allow(c, "GET, HEAD");
+    if (k <= 1 && exp_api_protects_metrics(h->o.api) && /* /metrics, /ipmi */
+        !exp_api_gate(h->o.api, c, EXP_ROLE_READ, &ret))
+        return ret;
     switch (k) {
     case 0:
         return route_metrics(h, c, strcmp(method, "HEAD") == 0);

@@ -9,6 +9,8 @@
 #   recover  a BMC that stops answering is reported down and recovers
 #   restart  a restart reads no SDR again and neither loses nor duplicates
 #            SEL entries (events added while the daemon was down)
+#   api      the JSON API: bearer tokens from 0600 files, 401/403/200, targets and
+#            sensors as ipmitool reads them, reload reserved to admins
 #   prometheus  a real Prometheus scrapes /metrics and, with ipmi_exporter's
 #            documented multi-target scrape config, /ipmi: its query API
 #            returns ipmitool's temperature for a named sensor and BMC
@@ -340,6 +342,53 @@ EOF
   check "Prometheus sees every target up" 3 "$(qwait 3 'count(ipmi_collector_target_up{job="collector"} == 1)')"
   check "Prometheus scrape health of /ipmi targets" 3 "$(qwait 3 'count(up{job="ipmi"} == 1)')"
   daemon_stop
+  ;;
+api)
+  # tokens: files of mode 0600; one of mode 0644 is refused with its position
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/viewer.token"
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/admin.token"
+  chmod 600 "$tmp/viewer.token" "$tmp/admin.token"
+  write_config 3
+  cat >>"$tmp/collector.yml" <<EOF
+api:
+  tokens:
+    - name: viewer
+      role: read
+      token_file: $tmp/viewer.token
+    - name: boss
+      role: admin
+      token_file: $tmp/admin.token
+EOF
+  chmod 644 "$tmp/admin.token"
+  out=$("$IC_BIN" check-config -c "$tmp/collector.yml" 2>&1); rc=$?
+  check "a token file readable by others: refused (exit 2)" 2 "$rc"
+  check_match "... with its position" "collector.yml:[0-9]+:[0-9]+:.*admin.token" "$out"
+  chmod 600 "$tmp/admin.token"
+  daemon_start
+  V="Authorization: Bearer $(cat "$tmp/viewer.token")"
+  A="Authorization: Bearer $(cat "$tmp/admin.token")"
+  code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+  check "no token: 401" 401 "$(code "$URL/api/v1/targets")"
+  check "a wrong token: 401" 401 "$(code -H "Authorization: Bearer not-a-token" "$URL/api/v1/targets")"
+  check "read token: 200" 200 "$(code -H "$V" "$URL/api/v1/targets")"
+  out=$(curl -sf -H "$V" "$URL/api/v1/targets")
+  check "targets: the three configured" "bmc01 bmc02 bmc03" \
+    "$(python3 -c 'import json,sys; print(" ".join(sorted(t["name"] for t in json.load(sys.stdin))))' <<<"$out")"
+  fw=$(ipmitool -I lanplus -C 17 -H 127.0.0.1 -p $((BASE + 1)) -U admin -P admin-secret mc info | awk -F': ' '/^Firmware Revision/{print $2}')
+  check "targets: bmc02's firmware = ipmitool's" "$fw" \
+    "$(curl -sf -H "$V" "$URL/api/v1/targets/bmc02" | python3 -c 'import json,sys; print(json.load(sys.stdin)["firmware"])')"
+  check "filter by label" "bmc01" \
+    "$(curl -sf -H "$V" "$URL/api/v1/targets?label=rack:r1" | python3 -c 'import json,sys; print(" ".join(t["name"] for t in json.load(sys.stdin)))')"
+  want=$(ipmitool_value $((BASE + 1)) "CPU1 Temp")
+  got=$(curl -sf -H "$V" "$URL/api/v1/targets/bmc02/sensors" | python3 -c 'import json,sys; print([s["value"] for s in json.load(sys.stdin) if s["name"] == "CPU1 Temp"][0])')
+  num_eq "$want" "$got" && ok "sensors: CPU1 Temp $got = ipmitool $want" || bad "sensors: [$got] vs ipmitool [$want]"
+  check "unknown target: 404" 404 "$(code -H "$V" "$URL/api/v1/targets/nope")"
+  check "reload without a token: 401" 401 "$(code -X POST "$URL/-/reload")"
+  check "reload with a read token: 403" 403 "$(code -X POST -H "$V" "$URL/-/reload")"
+  check "reload with an admin token: 200" 200 "$(code -X POST -H "$A" "$URL/-/reload")"
+  check "/metrics stays open" 200 "$(code "$URL/metrics")"
+  daemon_stop
+  check "no token in the daemon's log" 0 "$(grep -c -F -e "$(cat "$tmp/viewer.token")" -e "$(cat "$tmp/admin.token")" "$tmp/daemon.log")"
   ;;
 *)
   echo "unknown mode $mode"; exit 2 ;;
