@@ -172,24 +172,6 @@ cfg_map_collect(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *map, const c
     return 0;
 }
 
-static int
-cfg_get_str(struct cfg_ctx *x, yaml_node_t *n, const char *what, char **out)
-{
-    const char *s = cfg_scalar(x, n, what);
-    if (!s)
-        return -1;
-    if (!*s) {
-        cfg_errat(x, n, "%s: empty value", what);
-        return -1;
-    }
-    char *p = cfg_strdup(x, s);
-    if (!p)
-        return -1;
-    free(*out);
-    *out = p;
-    return 0;
-}
-
 int
 cfg_get_duration(struct cfg_ctx *x, yaml_node_t *n, const char *what, uint64_t min, uint64_t max,
                  uint64_t *out)
@@ -325,45 +307,6 @@ walk_global(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
 
 /* ---- profiles ---- */
 
-static int
-env_name_ok(const char *s)
-{
-    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||
-              (*s >= '0' && *s <= '9')))
-            return 0;
-    return 1;
-}
-
-static int
-name_ok(const char *s)
-{
-    if (!*s || strlen(s) > 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_' || *s == '-' || *s == '.'))
-            return 0;
-    return 1;
-}
-
-/* A secret file must exist and be private, checked at load. */
-static void
-check_secret_file(struct cfg_ctx *x, yaml_node_t *n, const char *what, char *const *ref)
-{
-    const char *path = *ref;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        cfg_errat(x, n, "%s: cannot read '%s': %s", what, path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        cfg_errat(x, n, "%s: '%s' is not a regular file", what, path);
-    else if (st.st_mode & 077)
-        cfg_errat(x, n, "%s: '%s' has mode %04o: others can read it (chmod 600 %s)", what, path,
-                  (unsigned)(st.st_mode & 07777), path);
-}
-
 static const char *const priv_names[] = {"user", "operator", "administrator"};
 
 static void
@@ -391,12 +334,12 @@ walk_profile(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *kn, yaml_node_t
                   p->name);
     if (v[1] && cfg_get_str(x, v[1], "password_env", &p->password_ref) == 0) {
         p->password_source = CFG_SECRET_ENV;
-        if (!env_name_ok(p->password_ref))
+        if (!cfg_env_name_ok(p->password_ref))
             cfg_errat(x, v[1], "password_env: '%s' is not a valid variable name", p->password_ref);
     }
     if (v[2] && cfg_get_str(x, v[2], "password_file", &p->password_ref) == 0) {
         p->password_source = CFG_SECRET_FILE;
-        check_secret_file(x, v[2], "password_file", &p->password_ref);
+        cfg_check_file(x, v[2], "password_file", p->password_ref, 1);
     }
     if (v[3]) {
         const char *s = cfg_scalar(x, v[3], "password");
@@ -419,11 +362,11 @@ walk_profile(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *kn, yaml_node_t
         cfg_errat(x, v[5], "kg_file: only one of kg_env and kg_file may be given");
     else if (v[4] && cfg_get_str(x, v[4], "kg_env", &p->kg_ref) == 0) {
         p->kg_source = CFG_SECRET_ENV;
-        if (!env_name_ok(p->kg_ref))
+        if (!cfg_env_name_ok(p->kg_ref))
             cfg_errat(x, v[4], "kg_env: '%s' is not a valid variable name", p->kg_ref);
     } else if (v[5] && cfg_get_str(x, v[5], "kg_file", &p->kg_ref) == 0) {
         p->kg_source = CFG_SECRET_FILE;
-        check_secret_file(x, v[5], "kg_file", &p->kg_ref);
+        cfg_check_file(x, v[5], "kg_file", p->kg_ref, 1);
     }
     if (v[6]) {
         const char *s = cfg_scalar(x, v[6], "cipher_suite");
@@ -469,7 +412,7 @@ walk_profiles(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
         const char *ks;
         if (!k || !v || !(ks = cfg_scalar(x, k, "profile name")))
             continue;
-        if (!name_ok(ks)) {
+        if (!cfg_name_ok(ks)) {
             cfg_errat(x, k, "profile name '%s': use letters, digits, '_', '-' and '.'", ks);
             continue;
         }

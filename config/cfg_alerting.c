@@ -24,7 +24,7 @@
  * SECRET_MAX bytes, longer than IPMI's 20, so the environment is read here
  * rather than with secret_from_env().
  *
- * env_ok(), name_ok() and check_private_file() repeat cfg.c's static helpers
+ * cfg_env_name_ok(), cfg_name_ok() and check_private_file() repeat cfg.c's static helpers
  * of the same rules (kept there so this section did not reshape cfg.c).
  */
 #include <errno.h>
@@ -47,30 +47,6 @@ static const char *const kind_names[] = {"sel", "sensor", "unreachable"};
 
 /* ---- small value helpers ---- */
 
-static int
-env_ok(const char *s)
-{
-    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||
-              (*s >= '0' && *s <= '9')))
-            return 0;
-    return 1;
-}
-
-static int
-name_ok(const char *s)
-{
-    if (!*s || strlen(s) > 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_' || *s == '-' || *s == '.'))
-            return 0;
-    return 1;
-}
-
 /* RFC 9110 tchar. */
 static int
 token_ok(const char *s)
@@ -82,25 +58,6 @@ token_ok(const char *s)
               strchr("!#$%&'*+-.^_`|~", *s)))
             return 0;
     return 1;
-}
-
-/* A non-empty string value, duplicated into *out. */
-static int
-get_str(struct cfg_ctx *x, yaml_node_t *n, const char *what, char **out)
-{
-    const char *s = cfg_scalar(x, n, what);
-    if (!s)
-        return -1;
-    if (!*s) {
-        cfg_errat(x, n, "%s: empty value", what);
-        return -1;
-    }
-    char *p = cfg_strdup(x, s);
-    if (!p)
-        return -1;
-    free(*out);
-    *out = p;
-    return 0;
 }
 
 static int
@@ -117,20 +74,6 @@ get_count(struct cfg_ctx *x, yaml_node_t *n, const char *what, unsigned min, uns
     }
     *out = (unsigned)v;
     return 0;
-}
-
-/* A file the daemon reads later must exist now; secret files must be private. */
-static void
-check_file(struct cfg_ctx *x, yaml_node_t *n, const char *what, const char *path, int private)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        cfg_errat(x, n, "%s: cannot read '%s': %s", what, path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        cfg_errat(x, n, "%s: '%s' is not a regular file", what, path);
-    else if (private && (st.st_mode & 077))
-        cfg_errat(x, n, "%s: '%s' has mode %04o: others can read it (chmod 600 %s)", what, path,
-                  (unsigned)(st.st_mode & 07777), path);
 }
 
 /*
@@ -336,13 +279,13 @@ walk_secret(struct cfg_ctx *x, yaml_node_t **v, struct cfg_receiver *r)
             continue;
         }
         first = what[i];
-        if (i == 0 && get_str(x, n, what[i], &r->secret_ref) == 0) {
+        if (i == 0 && cfg_get_str(x, n, what[i], &r->secret_ref) == 0) {
             r->secret_source = CFG_SECRET_ENV;
-            if (!env_ok(r->secret_ref))
+            if (!cfg_env_name_ok(r->secret_ref))
                 cfg_errat(x, n, "secret_env: '%s' is not a valid variable name", r->secret_ref);
-        } else if (i == 1 && get_str(x, n, what[i], &r->secret_ref) == 0) {
+        } else if (i == 1 && cfg_get_str(x, n, what[i], &r->secret_ref) == 0) {
             r->secret_source = CFG_SECRET_FILE;
-            check_file(x, n, "secret_file", r->secret_ref, 1);
+            cfg_check_file(x, n, "secret_file", r->secret_ref, 1);
         } else if (i == 2) {
             const char *s = cfg_scalar(x, n, "secret");
             if (s && !x->file_private)
@@ -390,10 +333,10 @@ walk_receiver(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_
         return;
     if (!v[K_NAME])
         cfg_errat(x, n, "receiver: missing key 'name'");
-    else if (get_str(x, v[K_NAME], "name", &r->name) == 0) {
+    else if (cfg_get_str(x, v[K_NAME], "name", &r->name) == 0) {
         size_t self = (size_t)(r - a->receivers);
         lines[self] = LINE(v[K_NAME]);
-        if (!name_ok(r->name))
+        if (!cfg_name_ok(r->name))
             cfg_errat(x, v[K_NAME], "receiver name '%s': use letters, digits, '_', '-' and '.'",
                       r->name);
         for (size_t i = 0; i < self; i++)
@@ -412,18 +355,18 @@ walk_receiver(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_
         r->type = (enum cfg_receiver_type)type;
     if (!v[K_URL])
         cfg_errat(x, n, "receiver '%s': missing key 'url'", who);
-    else if (get_str(x, v[K_URL], "url", &r->url) == 0)
+    else if (cfg_get_str(x, v[K_URL], "url", &r->url) == 0)
         check_url(x, v[K_URL], r);
     if (type >= 0)
         walk_secret(x, v, r);
     if (v[K_HEADERS])
         walk_headers(x, d, v[K_HEADERS], r);
     int https = r->url && strncmp(r->url, "https://", 8) == 0;
-    if (v[K_CA_FILE] && get_str(x, v[K_CA_FILE], "ca_file", &r->ca_file) == 0) {
+    if (v[K_CA_FILE] && cfg_get_str(x, v[K_CA_FILE], "ca_file", &r->ca_file) == 0) {
         if (r->url && !https)
             cfg_errat(x, v[K_CA_FILE], "ca_file: only for an https:// url");
         else
-            check_file(x, v[K_CA_FILE], "ca_file", r->ca_file, 0);
+            cfg_check_file(x, v[K_CA_FILE], "ca_file", r->ca_file, 0);
     }
     if (v[K_INSECURE]) {
         static const char *const bools[] = {"false", "true"};

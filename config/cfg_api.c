@@ -16,7 +16,7 @@
  * the daemon builds its API object (cfg_token_secret), at start and reload,
  * so a rotated token takes effect on reload without touching the YAML.
  *
- * name_ok() and check_private_file() repeat cfg.c's static helpers of the
+ * cfg_name_ok() and check_private_file() repeat cfg.c's static helpers of the
  * same rules (kept there so this section did not reshape cfg.c).
  */
 #include <errno.h>
@@ -31,51 +31,6 @@
 
 static const char *const role_names[] = {"read", "operate", "admin"};
 
-static int
-name_ok(const char *s)
-{
-    if (!*s || strlen(s) > 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_' || *s == '-' || *s == '.'))
-            return 0;
-    return 1;
-}
-
-/* A token file must exist and be private now: a typo shows at load, not at the first request. */
-static void
-check_private_file(struct cfg_ctx *x, yaml_node_t *n, const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        cfg_errat(x, n, "token_file: cannot read '%s': %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        cfg_errat(x, n, "token_file: '%s' is not a regular file", path);
-    else if (st.st_mode & 077)
-        cfg_errat(x, n, "token_file: '%s' has mode %04o: others can read it (chmod 600 %s)", path,
-                  (unsigned)(st.st_mode & 07777), path);
-}
-
-/* A non-empty string value, duplicated into *out. */
-static int
-get_str(struct cfg_ctx *x, yaml_node_t *n, const char *what, char **out)
-{
-    const char *s = cfg_scalar(x, n, what);
-    if (!s)
-        return -1;
-    if (!*s) {
-        cfg_errat(x, n, "%s: empty value", what);
-        return -1;
-    }
-    char *p = cfg_strdup(x, s);
-    if (!p)
-        return -1;
-    free(*out);
-    *out = p;
-    return 0;
-}
-
 static void
 walk_token(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_api *a,
            struct cfg_token *t, size_t *lines)
@@ -87,10 +42,10 @@ walk_token(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_api
         return;
     if (!v[0])
         cfg_errat(x, n, "token: missing key 'name'");
-    else if (get_str(x, v[0], "name", &t->name) == 0) {
+    else if (cfg_get_str(x, v[0], "name", &t->name) == 0) {
         size_t self = (size_t)(t - a->tokens);
         lines[self] = LINE(v[0]);
-        if (!name_ok(t->name))
+        if (!cfg_name_ok(t->name))
             cfg_errat(x, v[0], "token name '%s': use letters, digits, '_', '-' and '.'", t->name);
         for (size_t i = 0; i < self; i++)
             if (a->tokens[i].name && strcmp(a->tokens[i].name, t->name) == 0) {
@@ -106,8 +61,8 @@ walk_token(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_api
         t->role = (enum cfg_role)role;
     if (!v[2])
         cfg_errat(x, n, "token '%s': missing key 'token_file'", who);
-    else if (get_str(x, v[2], "token_file", &t->token_file) == 0)
-        check_private_file(x, v[2], t->token_file);
+    else if (cfg_get_str(x, v[2], "token_file", &t->token_file) == 0)
+        cfg_check_file(x, v[2], "token_file", t->token_file, 1);
 }
 
 static void

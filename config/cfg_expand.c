@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include "cfg_int.h"
 
 #define CFG_MAX_RANGES 8
@@ -588,4 +589,61 @@ cfg_read_inventory(struct cfg_ctx *x, const char *path, size_t line, size_t col)
         inventory_line(x, full, ln, buf);
     }
     fclose(fp);
+}
+
+/* ---- value checks shared by every section ---- */
+
+int
+cfg_get_str(struct cfg_ctx *x, yaml_node_t *n, const char *what, char **out)
+{
+    const char *s = cfg_scalar(x, n, what);
+    if (!s)
+        return -1;
+    if (!*s) {
+        cfg_errat(x, n, "%s: empty value", what);
+        return -1;
+    }
+    char *p = cfg_strdup(x, s);
+    if (!p)
+        return -1;
+    free(*out);
+    *out = p;
+    return 0;
+}
+
+int
+cfg_env_name_ok(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||
+              (*s >= '0' && *s <= '9')))
+            return 0;
+    return 1;
+}
+
+int
+cfg_name_ok(const char *s)
+{
+    if (!*s || strlen(s) > 64)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+void
+cfg_check_file(struct cfg_ctx *x, yaml_node_t *n, const char *what, const char *path, int private)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        cfg_errat(x, n, "%s: cannot read '%s': %s", what, path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        cfg_errat(x, n, "%s: '%s' is not a regular file", what, path);
+    else if (private && (st.st_mode & 077))
+        cfg_errat(x, n, "%s: '%s' has mode %04o: others can read it (chmod 600 %s)", what, path,
+                  (unsigned)(st.st_mode & 07777), path);
 }

@@ -130,6 +130,15 @@ void cfg_errat(struct cfg_ctx *x, const yaml_node_t *n, const char *fmt, ...)
 const char *cfg_kind(const yaml_node_t *n);
 /* The text of a scalar node, or NULL (error recorded) for anything else. */
 const char *cfg_scalar(struct cfg_ctx *x, const yaml_node_t *n, const char *what);
+/* A non-empty string value, duplicated into *out (replacing it): 0, or -1 with an error. */
+int cfg_get_str(struct cfg_ctx *x, yaml_node_t *n, const char *what, char **out);
+/* An environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
+int cfg_env_name_ok(const char *s);
+/* A name of a profile, receiver or token: 1-64 of [A-Za-z0-9_.-]. */
+int cfg_name_ok(const char *s);
+/* A file read later must exist now as a regular file; private: mode 0600 or stricter. */
+void cfg_check_file(struct cfg_ctx *x, yaml_node_t *n, const char *what, const char *path,
+                    int private);
 char *cfg_strdup(struct cfg_ctx *x, const char *s);
 /* Matches map's keys against keys[]: vals[i] = value of keys[i] or NULL. -1 if not a map. */
 int cfg_map_collect(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *map, const char *where,
