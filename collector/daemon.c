@@ -299,11 +299,24 @@ static int
 reload(struct daemon *d, char *msg, size_t msglen)
 {
     struct cfg *nc = NULL;
+    struct alert_rules *nr = NULL, *old_rules = d->rules;
+    struct receivers rv = {0};
     char err[4096];
     d->reloads++;
     d->last_reload_ms = clock_wall_ms();
+    /* Everything that can fail comes first: a refused file changes nothing. */
     int rc = cfg_load(d->path, &nc, err, sizeof(err));
+    if (rc == 0 && (rc = alert_rules_new(nc, &nr)) != 0)
+        snprintf(err, sizeof(err), "out of memory");
+    /* A secret or token that cannot be read now refuses the whole file too. */
+    if (rc == 0)
+        rc = receivers_of(nc, &rv, err, sizeof(err));
+    if (rc == 0)
+        rc = api_from_cfg(nc, &d->api, err, sizeof(err));
     if (rc != 0) {
+        receivers_free(&rv);
+        alert_rules_unref(nr);
+        cfg_free(nc);
         d->reload_failures++;
         d->last_reload_ok = 0;
         log_err("reload refused, the running configuration stays:\n%s", err);
@@ -314,36 +327,6 @@ reload(struct daemon *d, char *msg, size_t msglen)
     if (strcmp(og->listen, ng->listen) != 0 || strcmp(og->database, ng->database) != 0)
         log_warn("reload: listen and database changes take effect at the next restart");
     log_set_level((enum log_level)ng->log_level);
-    struct alert_rules *nr = NULL, *old_rules = d->rules;
-    if (alert_rules_new(nc, &nr) != 0) {
-        cfg_free(nc);
-        d->reload_failures++;
-        d->last_reload_ok = 0;
-        snprintf(msg, msglen, "reload refused: out of memory");
-        return IC_ENOMEM;
-    }
-    struct receivers rv;
-    char rerr[512];
-    if (receivers_of(nc, &rv, rerr, sizeof(rerr)) != 0) {
-        /* A secret that cannot be read now: refuse the whole file, keep the old one. */
-        alert_rules_unref(nr);
-        cfg_free(nc);
-        d->reload_failures++;
-        d->last_reload_ok = 0;
-        log_err("reload refused, the running configuration stays: %s", rerr);
-        snprintf(msg, msglen, "reload refused, the running configuration stays: %s", rerr);
-        return IC_ECONFIG;
-    }
-    if (api_from_cfg(nc, &d->api, rerr, sizeof(rerr)) != 0) {
-        receivers_free(&rv);
-        alert_rules_unref(nr);
-        cfg_free(nc);
-        d->reload_failures++;
-        d->last_reload_ok = 0;
-        log_err("reload refused, the running configuration stays: %s", rerr);
-        snprintf(msg, msglen, "reload refused, the running configuration stays: %s", rerr);
-        return IC_ECONFIG;
-    }
     exp_deliver_set_receivers(d->ctx.deliver, rv.v, rv.n);
     receivers_free(&rv);
     d->rules = nr;

@@ -386,6 +386,12 @@ EOF
   check "reload without a token: 401" 401 "$(code -X POST "$URL/-/reload")"
   check "reload with a read token: 403" 403 "$(code -X POST -H "$V" "$URL/-/reload")"
   check "reload with an admin token: 200" 200 "$(code -X POST -H "$A" "$URL/-/reload")"
+  chmod 644 "$tmp/viewer.token"
+  out=$(curl -s -X POST -H "$A" -w '\n%{http_code}' "$URL/-/reload")
+  check "a token file opened to others: the reload is refused" 500 "$(tail -1 <<<"$out")"
+  check_match "... naming the file" "viewer.token.*(chmod 600|others)" "$out"
+  check "... and the running tokens still work" 200 "$(code -H "$V" "$URL/api/v1/targets")"
+  chmod 600 "$tmp/viewer.token"
   check "/metrics stays open" 200 "$(code "$URL/metrics")"
   daemon_stop
   check "no token in the daemon's log" 0 "$(grep -c -F -e "$(cat "$tmp/viewer.token")" -e "$(cat "$tmp/admin.token")" "$tmp/daemon.log")"
