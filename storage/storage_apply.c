@@ -60,18 +60,22 @@ storage_stmts_free(struct storage *st)
     storage_outbox_stmts_free(st);
 }
 
-/* The cached statement, reset and unbound; NULL with *rc set on failure. */
-static sqlite3_stmt *
-stmt(struct storage *st, enum storage_stmt i, int *rc)
+sqlite3_stmt *
+storage_stmt_cached(struct storage *st, sqlite3_stmt **slot, const char *sql, int *rc)
 {
-    if (!st->stmt[i]) {
-        *rc = sqlite3_prepare_v3(st->wdb, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-                                 NULL);
+    if (!*slot) {
+        *rc = sqlite3_prepare_v3(st->wdb, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
         if (*rc != SQLITE_OK)
             return NULL;
     }
     *rc = SQLITE_OK;
-    return st->stmt[i];
+    return *slot;
+}
+
+static sqlite3_stmt *
+stmt(struct storage *st, enum storage_stmt i, int *rc)
+{
+    return storage_stmt_cached(st, &st->stmt[i], stmt_sql[i], rc);
 }
 
 /* Steps a statement that returns no row, then resets it. */

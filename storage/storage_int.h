@@ -200,6 +200,9 @@ int storage_apply_alerts(struct storage *st, const struct storage_msg *m, sqlite
 int storage_apply_outbox(struct storage *st, const struct storage_msg *m);
 void storage_outbox_stmts_free(struct storage *st);
 
+/* The writer's statement in *slot, prepared on first use (persistent); NULL with *rc on failure. */
+sqlite3_stmt *storage_stmt_cached(struct storage *st, sqlite3_stmt **slot, const char *sql,
+                                  int *rc);
 /* storage_apply.c: one message inside the writer's open transaction; SQLite rc. */
 int storage_apply(struct storage *st, const struct storage_msg *m);
 void storage_stmts_free(struct storage *st);

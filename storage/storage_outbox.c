@@ -50,14 +50,7 @@ storage_outbox_stmts_free(struct storage *st)
 static sqlite3_stmt *
 ostmt(struct storage *st, enum ost i, int *rc)
 {
-    if (!st->ostmt[i]) {
-        *rc = sqlite3_prepare_v3(st->wdb, ost_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->ostmt[i],
-                                 NULL);
-        if (*rc != SQLITE_OK)
-            return NULL;
-    }
-    *rc = SQLITE_OK;
-    return st->ostmt[i];
+    return storage_stmt_cached(st, &st->ostmt[i], ost_sql[i], rc);
 }
 
 static int
