@@ -2,7 +2,8 @@
 /*
  * cmd_chassis.c - `ipmi-collector chassis status`, `power
  * status|on|off|cycle|reset|soft` (confirmed by reading the state back) and
- * `dcmi power` (DCMI Get Power Reading, or a clear "not supported").
+ * `dcmi power` (DCMI Get Power Reading, or a clear "not supported") and
+ * `chassis bootdev DEVICE` (the next boot's device, read back).
  */
 #include "cli.h"
 #include "ic_err.h"
@@ -14,7 +15,9 @@
 
 static const char chassis_usage[] =
     "ipmi-collector chassis status -H HOST [-p PORT] -U USER [-E | -f FILE] [-C SUITE] [-L PRIV] "
-    "[--json]";
+    "[--json]\n"
+    "       ipmi-collector chassis bootdev none|pxe|disk|cdrom|bios [--persistent] [--efi] -H HOST "
+    "... [--json]";
 static const char power_usage[] =
     "ipmi-collector power status|on|off|cycle|reset|soft -H HOST [-p PORT] -U USER [-E | -f FILE] "
     "[-C SUITE] [-L PRIV] [--json] [--yes] [--wait SECONDS]";
@@ -28,6 +31,8 @@ struct chassis_ctx {
     int action; /* -1: status only */
     unsigned wait_ms;
     int dcmi;
+    int bootdev; /* -1: not a bootdev command */
+    int persistent, efi, got;
     int have_st;
     struct ipmi_chassis_status st;
     struct ipmi_dcmi_power pw;
@@ -97,6 +102,14 @@ on_dcmi(void *arg, int err, const struct ipmi_resp *rsp)
 }
 
 static void
+on_bootdev(void *arg, int err, int got)
+{
+    struct chassis_ctx *x = arg;
+    x->got = got;
+    cli_finish(x->run, err, err ? ipmi_session_errmsg(x->s) : NULL);
+}
+
+static void
 first_step(struct cli_run *run, struct ipmi_session *s, void *arg)
 {
     struct chassis_ctx *x = arg;
@@ -109,6 +122,8 @@ first_step(struct cli_run *run, struct ipmi_session *s, void *arg)
                               .data = ipmi_dcmi_power_req,
                               .len = sizeof(ipmi_dcmi_power_req)};
         rc = ipmi_session_submit(s, &rq, on_dcmi, x);
+    } else if (x->bootdev >= 0) {
+        rc = ipmi_bootdev_set(s, x->bootdev, x->persistent, x->efi, on_bootdev, x);
     } else if (x->action >= 0) {
         rc = ipmi_power_control(s, x->action, x->wait_ms, on_power, x);
     } else {
@@ -179,12 +194,17 @@ print_status(const struct ipmi_chassis_status *st, int json)
 
 /* Splits our own flags (--yes, --wait) out of argv before the connection options. */
 static int
-own_flags(int argc, char **argv, char **av, int *yes, unsigned *wait_ms)
+own_flags(int argc, char **argv, char **av, int *yes, struct chassis_ctx *x)
 {
+    unsigned *wait_ms = &x->wait_ms;
     int n = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--yes") == 0) {
             *yes = 1;
+        } else if (x->bootdev >= 0 && strcmp(argv[i], "--persistent") == 0) {
+            x->persistent = 1;
+        } else if (x->bootdev >= 0 && strcmp(argv[i], "--efi") == 0) {
+            x->efi = 1;
         } else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
             char *end;
             double s = strtod(argv[++i], &end);
@@ -206,7 +226,7 @@ run(int argc, char **argv, const char *usage, struct chassis_ctx *x, int need_ye
     char **av = calloc((size_t)argc + 1, sizeof(*av));
     if (!av)
         return CLI_EXIT_ERROR;
-    int n = own_flags(argc, argv, av, &yes, &x->wait_ms);
+    int n = own_flags(argc, argv, av, &yes, x);
     if (n < 0) {
         fprintf(stderr, "ipmi-collector: --wait takes seconds (1 to 3600)\nusage: %s\n", usage);
         free(av);
@@ -240,6 +260,14 @@ run(int argc, char **argv, const char *usage, struct chassis_ctx *x, int need_ye
                    "Current power", x->pw.current, "Minimum during period", x->pw.minimum,
                    "Maximum during period", x->pw.maximum, "Average over period", x->pw.average,
                    "Power measurement", x->pw.active ? "active" : "not active");
+    } else if (x->bootdev >= 0) {
+        if (c.json)
+            printf("{\"device\":\"%s\",\"persistent\":%s,\"confirmed\":%s}\n",
+                   ipmi_bootdev_str(x->bootdev), x->persistent ? "true" : "false",
+                   rc == 0 ? "true" : "false");
+        else if (rc == 0)
+            printf("Boot device %s (%s): set, the BMC reports %s\n", ipmi_bootdev_str(x->bootdev),
+                   x->persistent ? "every boot" : "next boot only", ipmi_bootdev_str(x->got));
     } else if (x->action >= 0 && x->have_st) {
         if (c.json)
             printf("{\"action\":\"%s\",\"confirmed\":%s,\"power\":\"%s\"}\n",
@@ -265,9 +293,18 @@ run(int argc, char **argv, const char *usage, struct chassis_ctx *x, int need_ye
 int
 cmd_chassis(int argc, char **argv)
 {
-    struct chassis_ctx x = {.action = -1};
+    struct chassis_ctx x = {.action = -1, .bootdev = -1};
+    if (argc >= 3 && strcmp(argv[1], "bootdev") == 0) {
+        if ((x.bootdev = ipmi_bootdev_parse(argv[2])) < 0) {
+            fprintf(stderr, "ipmi-collector: unknown boot device '%s'\nusage: %s\n", argv[2],
+                    chassis_usage);
+            return CLI_EXIT_USAGE;
+        }
+        return run(argc - 2, argv + 2, chassis_usage, &x, 0);
+    }
     if (argc < 2 || strcmp(argv[1], "status") != 0) {
-        fprintf(stderr, "ipmi-collector: chassis needs 'status'\nusage: %s\n", chassis_usage);
+        fprintf(stderr, "ipmi-collector: chassis needs 'status' or 'bootdev DEVICE'\nusage: %s\n",
+                chassis_usage);
         return CLI_EXIT_USAGE;
     }
     return run(argc - 1, argv + 1, chassis_usage, &x, 0);
@@ -276,7 +313,7 @@ cmd_chassis(int argc, char **argv)
 int
 cmd_power(int argc, char **argv)
 {
-    struct chassis_ctx x = {.action = -1};
+    struct chassis_ctx x = {.action = -1, .bootdev = -1};
     if (argc < 2) {
         fprintf(stderr, "ipmi-collector: power needs an action\nusage: %s\n", power_usage);
         return CLI_EXIT_USAGE;
@@ -299,7 +336,7 @@ cmd_power(int argc, char **argv)
 int
 cmd_dcmi(int argc, char **argv)
 {
-    struct chassis_ctx x = {.action = -1, .dcmi = 1};
+    struct chassis_ctx x = {.action = -1, .dcmi = 1, .bootdev = -1};
     if (argc < 2 || strcmp(argv[1], "power") != 0) {
         fprintf(stderr, "ipmi-collector: dcmi needs 'power'\nusage: %s\n", dcmi_usage);
         return CLI_EXIT_USAGE;

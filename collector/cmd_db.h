@@ -25,5 +25,6 @@ int cmd_db_parse_duration(const char *s, uint64_t *ms);
 int cmd_inventory(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

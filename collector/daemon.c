@@ -32,6 +32,7 @@
 #include "alerts.h"
 #include "cfg.h"
 #include "cli.h"
+#include "actions.h"
 #include "daemon.h"
 #include "ic_err.h"
 #include "log.h"
@@ -52,6 +53,7 @@ struct daemon {
     struct storage *st;
     struct exp_http *http;
     struct pool *pool;
+    struct act_runner *acts; /* API actions (power, boot device) */
     struct slotrec *slots;
     size_t nslots;
     size_t ntargets;
@@ -376,6 +378,20 @@ serve_reload_requests(struct daemon *d)
     pthread_mutex_unlock(&d->rl_mu);
 }
 
+static const struct tgt_spec *
+spec_at(void *arg, size_t slot)
+{
+    struct daemon *d = arg;
+    return slot < d->nslots ? d->slots[slot].shadow : NULL;
+}
+
+static struct act_env
+act_env(struct daemon *d)
+{
+    return (struct act_env){
+        .pool = d->pool, .st = d->st, .spec_at = spec_at, .arg = d, .nslots = d->nslots};
+}
+
 static void
 publish_stats(struct daemon *d)
 {
@@ -452,9 +468,10 @@ run(struct daemon *d)
     }
     int stop = 0;
     while (!stop) {
-        struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
-                              {.fd = d->reload_fd, .events = POLLIN}};
-        int n = poll(p, 2, 1000);
+        struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+                              {.fd = d->reload_fd, .events = POLLIN},
+                              {.fd = act_runner_fd(d->acts), .events = POLLIN}};
+        int n = poll(p, 3, 1000);
         if (n < 0 && errno != EINTR)
             break;
         if (n > 0 && (p[0].revents & POLLIN)) {
@@ -471,6 +488,8 @@ run(struct daemon *d)
         }
         if (n > 0 && (p[1].revents & POLLIN))
             serve_reload_requests(d);
+        struct act_env env = act_env(d);
+        act_runner_serve(d->acts, &env);
         publish_stats(d);
     }
     close(sfd);
@@ -542,6 +561,11 @@ cmd_daemon(int argc, char **argv)
         log_err("%s", err);
         goto out;
     }
+    if (act_runner_new(&d.acts) != 0) {
+        log_err("cannot create the action runner");
+        goto out;
+    }
+    exp_api_set_backend(d.api, d.st, act_submit, d.acts);
     struct exp_http_opts ho = {.api = d.api,
                                .listen = g->listen,
                                .hub = d.ctx.hub,
@@ -578,8 +602,15 @@ cmd_daemon(int argc, char **argv)
 out:
     if (d.pool)
         pool_free(d.pool, 2000);
+    d.pool = NULL;
+    if (d.acts) {
+        /* Before the HTTP server: suspended connections get their answer first. */
+        struct act_env env = act_env(&d);
+        act_runner_stop(d.acts, &env);
+    }
     exp_deliver_stop(d.ctx.deliver); /* after the pollers: nothing kicks it any more */
     exp_http_stop(d.http);
+    act_runner_free(d.acts);
     exp_api_free(d.api);
     storage_close(d.st);
     snap_hub_free(d.ctx.hub);

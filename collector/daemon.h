@@ -89,6 +89,26 @@ struct daemon_ctx {
     int first_polls;             /* atomic: targets that have finished their first poll */
 };
 
+/* ---- an action asked through the API, as one target runs it (target_act.c) ---- */
+enum tgt_act_kind { TACT_POWER = 1, TACT_BOOTDEV };
+struct tgt_act {
+    enum tgt_act_kind kind;
+    int power;           /* TACT_POWER: enum ipmi_power_action */
+    int bootdev;         /* TACT_BOOTDEV: enum ipmi_bootdev */
+    int persistent, efi; /* TACT_BOOTDEV */
+    unsigned confirm_ms; /* TACT_POWER: how long the power state may take to agree */
+    /* the outcome, set by the target before done() */
+    int err;       /* 0 or IC_E* */
+    char msg[256]; /* why it failed, for an operator ("" when it worked) */
+    int power_on;  /* the power state read back; -1 unknown */
+    int device;    /* the boot device read back; -1 unknown */
+    uint64_t duration_ms;
+    /* the runner's (actions.c) */
+    void (*done)(struct tgt_act *a); /* on the target's thread, exactly once */
+    void *job;
+    size_t idx, slot;
+};
+
 /* ---- target.c: runs on its worker's loop only ---- */
 struct target;
 /* Takes spec. Schedules the first poll within one interval (spread, so a start is no stampede). */
@@ -102,6 +122,8 @@ void target_remove(struct target *t);
 void target_abort(struct target *t);
 /* Targets alive on the calling thread's loops (all loops of a process: for tests). */
 size_t target_live_count(void);
+/* Runs a over the target's session (target_act.c); a->done follows. One action at a time. */
+void target_act(struct target *t, struct tgt_act *a);
 
 /* ---- pool.c ---- */
 struct pool;
@@ -112,6 +134,8 @@ unsigned pool_threads(const struct pool *p);
 int pool_add(struct pool *p, size_t slot, struct tgt_spec *spec);
 int pool_update(struct pool *p, size_t slot, struct tgt_spec *spec);
 int pool_remove(struct pool *p, size_t slot);
+/* Hands a to slot's target; a->done follows in every case (IC_ECANCELED: no such target). */
+int pool_act(struct pool *p, size_t slot, struct tgt_act *a);
 /* Closes every session (Close Session sent, at most timeout_ms), stops and joins the threads. */
 void pool_free(struct pool *p, unsigned timeout_ms);
 

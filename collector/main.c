@@ -20,7 +20,7 @@ static const char main_help[] =
     "  sensors    every sensor: value, unit, state (ok/warning/critical), thresholds\n"
     "  sel        the System Event Log: sel list [--after ID] | sel info | sel clear --yes\n"
     "  fru        FRU inventory: chassis, board and product serials, part numbers\n"
-    "  chassis    chassis status: power, faults, intrusion\n"
+    "  chassis    chassis status (power, faults, intrusion) | chassis bootdev pxe|disk|cdrom|bios\n"
     "  power      power status | on | off | cycle | reset | soft (confirmed; --yes to disrupt)\n"
     "  dcmi       dcmi power: DCMI power reading\n"
     "  sim        a fleet of simulated BMCs (for the demo, rehearsals, benchmarks)\n"
@@ -29,6 +29,7 @@ static const char main_help[] =
     "  inventory  the fleet from the daemon's database: inventory -d DB [--where COL=V] [--json]\n"
     "  query      history from the database: query sensor|sel|states -d DB [--since 2h]\n"
     "  alerts     the alert outbox: alerts list|retry ID|drop ID -d DB [--state dead]\n"
+    "  audit      the audit log of API actions: audit -d DB [--who NAME] [--json]\n"
     "  daemon     watch the configured fleet, serve /metrics and /ipmi: daemon -c FILE\n"
     "\n"
     "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
@@ -91,6 +92,8 @@ main(int argc, char **argv)
         return cmd_query(argc - 1, argv + 1);
     if (strcmp(argv[1], "alerts") == 0)
         return cmd_alerts(argc - 1, argv + 1);
+    if (strcmp(argv[1], "audit") == 0)
+        return cmd_audit(argc - 1, argv + 1);
     if (strcmp(argv[1], "daemon") == 0)
         return cmd_daemon(argc - 1, argv + 1);
     fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);

@@ -7,6 +7,7 @@
  * and storage: no lock is taken per packet.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,14 +22,25 @@
 #define POOL_MAX_THREADS 8
 #define QUEUE_CAP        (2 * CFG_MAX_TARGETS + 16)
 
-enum cmd_op { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_STOP };
+enum cmd_op { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_STOP, CMD_ACT };
 
 struct cmd {
     enum cmd_op op;
     size_t slot;
     struct tgt_spec *spec;
     unsigned timeout_ms;
+    struct tgt_act *act;
 };
+
+/* An action that no target will run: finished here, so its caller is never left waiting. */
+static void
+act_orphan(struct tgt_act *a, const char *why)
+{
+    a->err = IC_ECANCELED;
+    a->power_on = a->device = -1;
+    snprintf(a->msg, sizeof(a->msg), "%s", why);
+    a->done(a);
+}
 
 struct worker {
     struct pool *pool;
@@ -59,6 +71,8 @@ free_cmd(void *p)
 {
     struct cmd *c = p;
     tgt_spec_free(c->spec);
+    if (c->act)
+        act_orphan(c->act, "the daemon is stopping");
     free(c);
 }
 
@@ -134,6 +148,13 @@ run_cmd(struct worker *w, struct cmd *c)
     case CMD_REMOVE:
         if (t)
             target_remove(t);
+        break;
+    case CMD_ACT:
+        if (t)
+            target_act(t, c->act);
+        else
+            act_orphan(c->act, "the target was removed");
+        c->act = NULL;
         break;
     case CMD_STOP:
         w->stopping = 1;
@@ -222,13 +243,15 @@ pool_threads(const struct pool *p)
 }
 
 static int
-push(struct worker *w, enum cmd_op op, size_t slot, struct tgt_spec *spec, unsigned timeout_ms)
+push_cmd(struct worker *w, enum cmd_op op, size_t slot, struct tgt_spec *spec, unsigned timeout_ms,
+         struct tgt_act *act)
 {
     struct cmd *c = calloc(1, sizeof(*c));
     if (!c) {
         tgt_spec_free(spec);
         return IC_ENOMEM;
     }
+    c->act = act;
     c->op = op;
     c->slot = slot;
     c->spec = spec;
@@ -239,6 +262,12 @@ push(struct worker *w, enum cmd_op op, size_t slot, struct tgt_spec *spec, unsig
         nanosleep(&ts, NULL);
     }
     return 0;
+}
+
+static int
+push(struct worker *w, enum cmd_op op, size_t slot, struct tgt_spec *spec, unsigned timeout_ms)
+{
+    return push_cmd(w, op, slot, spec, timeout_ms, NULL);
 }
 
 int
@@ -277,6 +306,18 @@ pool_remove(struct pool *p, size_t slot)
     unsigned wi = p->worker_of[slot];
     p->assigned[wi]--;
     return push(&p->w[wi], CMD_REMOVE, slot, NULL, 0);
+}
+
+int
+pool_act(struct pool *p, size_t slot, struct tgt_act *a)
+{
+    if (slot >= p->nslots) {
+        act_orphan(a, "the target was removed");
+        return 0;
+    }
+    if (push_cmd(&p->w[p->worker_of[slot]], CMD_ACT, slot, NULL, 0, a) != 0)
+        act_orphan(a, "out of memory");
+    return 0;
 }
 
 void

@@ -23,70 +23,9 @@
 #include <sys/time.h>
 
 #include "clock.h"
-#include "alerts.h"
-#include "daemon.h"
 #include "ic_err.h"
-#include "log.h"
 #include "storage.h"
-
-#define BACKOFF_CAP_MS   (5 * 60 * 1000)
-#define INVENTORY_MS     (24 * 3600 * 1000ULL)
-#define CONFIRM_CLOSE_MS 2000
-
-enum step {
-    ST_DEVID,
-    ST_GUID,
-    ST_SYSFW,
-    ST_FRU,
-    ST_SDR,
-    ST_SENSORS,
-    ST_CHASSIS,
-    ST_DCMI,
-    ST_SELINFO,
-    ST_SEL,
-    ST_END
-};
-
-struct target {
-    struct poller_loop *pl;
-    struct daemon_ctx *ctx;
-    size_t slot;
-    struct tgt_spec *spec;
-    void (*gone)(void *arg, size_t slot);
-    void *gone_arg;
-    struct ipmi_session *s;
-    struct poller_timer *timer;
-    struct ipmi_sdr_cache *sdr;
-    uint64_t sdr_checked_ms; /* loop time of the last SDR info check; 0 = never */
-    uint64_t inv_ms;         /* loop time of the last device ID/FRU read; 0 = never */
-    int bmc_ok;              /* the last device ID read worked */
-    int inv_due;             /* this poll reads device ID, GUID and FRU */
-    struct ipmi_sel_cursor cursor;
-    int sel_known; /* the SEL was read before (here or before a restart): new entries alert */
-    struct ipmi_sel_info sel_seen; /* SEL info when the cursor was last brought up to date */
-    int sel_seen_valid;
-    struct snap_target *snap; /* the published snapshot (we hold a reference) */
-    struct snap_target *next; /* the one this poll builds */
-    uint32_t rng;
-    /* the poll in progress */
-    int busy;
-    int step;
-    int fatal;         /* IC_E* of a session error ending the poll, or 0 */
-    int last_err;      /* IC_E* of the last failed step (fatal or not) */
-    char errmsg[256];  /* its message */
-    unsigned coll_ok;  /* collectors that worked in this poll */
-    uint64_t start_ms; /* loop time */
-    uint64_t start_unix_ms;
-    unsigned failures; /* consecutive failed polls */
-    int first_done;
-    int was_up; /* -1 unknown */
-    struct log_limit ll;
-    /* alerts */
-    struct alert_tracker *trk;
-    struct alert_buf held; /* raised, but storage's queue was full: sent with the next message */
-    /* removal */
-    int removing, aborting, closing;
-};
+#include "target_int.h"
 
 static _Thread_local size_t live_targets; /* per poller thread */
 
@@ -108,7 +47,6 @@ rnd(struct target *t)
 }
 
 static void advance(struct target *t);
-static void removal_continue(struct target *t);
 
 /* ---- session ---------------------------------------------------------------- */
 
@@ -197,7 +135,7 @@ leaving(struct target *t)
     if (!t->removing)
         return 0;
     t->busy = 0;
-    removal_continue(t);
+    target_removal_continue(t);
     return 1;
 }
 
@@ -708,7 +646,7 @@ finish_poll(struct target *t)
         __atomic_add_fetch(&t->ctx->first_polls, 1, __ATOMIC_RELAXED);
     }
     if (t->removing) {
-        removal_continue(t);
+        target_removal_continue(t);
         return;
     }
     /* Fixed rate with a little jitter (2%) so targets do not lock in phase. */
@@ -732,6 +670,13 @@ finish_poll(struct target *t)
             delay = unreachable_due - wall;
     }
     schedule(t, delay);
+}
+
+void
+target_poll_soon(struct target *t)
+{
+    if (!t->busy && !t->removing)
+        schedule(t, 0);
 }
 
 static void
@@ -827,11 +772,14 @@ target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct t
     int rc = IC_ENOMEM;
     t->snap = first_snapshot(spec);
     t->timer = poller_timer_new(pl, start_poll, t);
-    if (!t->snap || !t->timer || !t->trk || (rc = make_session(t, err, sizeof(err))) != 0) {
+    t->act_timer = poller_timer_new(pl, target_act_timer, t);
+    if (!t->snap || !t->timer || !t->act_timer || !t->trk ||
+        (rc = make_session(t, err, sizeof(err))) != 0) {
         if (rc != IC_ENOMEM)
             log_err("%s: %s", spec->name, err);
         alert_tracker_free(t->trk);
         poller_timer_free(t->timer);
+        poller_timer_free(t->act_timer);
         snap_target_unref(t->snap);
         ipmi_sdr_cache_free(t->sdr);
         tgt_spec_free(spec);
@@ -880,6 +828,7 @@ release(void *arg)
 {
     struct target *t = arg;
     poller_timer_free(t->timer);
+    poller_timer_free(t->act_timer);
     ipmi_sdr_cache_free(t->sdr);
     snap_target_unref(t->snap);
     snap_target_unref(t->next);
@@ -909,10 +858,10 @@ on_closed(void *arg, int err)
         release(t);
 }
 
-static void
-removal_continue(struct target *t)
+void
+target_removal_continue(struct target *t)
 {
-    if (t->busy || t->closing)
+    if (t->busy || t->act || t->closing)
         return;
     t->closing = 1;
     poller_timer_stop(t->timer);
@@ -927,7 +876,7 @@ void
 target_remove(struct target *t)
 {
     t->removing = 1;
-    removal_continue(t);
+    target_removal_continue(t);
 }
 
 void
@@ -935,6 +884,7 @@ target_abort(struct target *t)
 {
     t->removing = 1;
     t->aborting = 1;
+    target_act_cancel(t, IC_ECANCELED, "the daemon is stopping");
     if (t->busy && t->s && t->closing != 2) {
         /* Fails the request in flight: its callback sees removing and ends the poll. */
         struct ipmi_session *s = t->s;
@@ -946,5 +896,5 @@ target_abort(struct target *t)
         on_closed(t, 0);
         return;
     }
-    removal_continue(t);
+    target_removal_continue(t);
 }

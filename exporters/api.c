@@ -29,7 +29,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "exporters.h"
+#include "exp_int.h"
+#include "log.h"
 #include "secret.h"
 
 #define DIGEST_LEN    32
@@ -54,6 +55,10 @@ struct api_set {
 struct exp_api {
     pthread_mutex_t mu;
     struct api_set *set;
+    /* the daemon's side (set before serving, then read-only) */
+    struct storage *st;
+    exp_act_fn act;
+    void *act_arg;
 };
 
 /* ---- token sets ---- */
@@ -124,6 +129,16 @@ exp_api_new(const struct exp_api_token *v, size_t n, int protect_metrics, struct
     pthread_mutex_init(&a->mu, NULL);
     *out = a;
     return 0;
+}
+
+void
+exp_api_set_backend(struct exp_api *a, struct storage *st, exp_act_fn act, void *act_arg)
+{
+    if (!a)
+        return;
+    a->st = st;
+    a->act = act;
+    a->act_arg = act_arg;
 }
 
 void
@@ -241,8 +256,8 @@ exp_api_auth(struct exp_api *a, const char *authorization, int need_role, const 
 
 /* ---- replies ---- */
 
-static enum MHD_Result
-reply_json(struct MHD_Connection *c, unsigned status, struct json_object *o, const char *allow)
+enum MHD_Result
+api_reply_json(struct MHD_Connection *c, unsigned status, struct json_object *o, const char *allow)
 {
     const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
                                                               JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -283,11 +298,23 @@ reply_json(struct MHD_Connection *c, unsigned status, struct json_object *o, con
     return ret;
 }
 
-static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, const char *allow,
-                                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+enum MHD_Result
+api_reply_text(struct MHD_Connection *c, unsigned status, char *json, size_t len)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, json, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(json);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CT_JSON);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
 
-static enum MHD_Result
-reply_error(struct MHD_Connection *c, unsigned status, const char *allow, const char *fmt, ...)
+enum MHD_Result
+api_reply_error(struct MHD_Connection *c, unsigned status, const char *allow, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -297,7 +324,7 @@ reply_error(struct MHD_Connection *c, unsigned status, const char *allow, const 
     struct json_object *o = json_object_new_object();
     if (o)
         json_object_object_add(o, "error", json_object_new_string(msg));
-    return reply_json(c, status, o, allow);
+    return api_reply_json(c, status, o, allow);
 }
 
 static enum MHD_Result
@@ -305,10 +332,11 @@ reply_auth(struct MHD_Connection *c, int st, int need_role)
 {
     static const char *const roles[] = {"read", "operate", "admin"};
     if (st == 401)
-        return reply_error(c, MHD_HTTP_UNAUTHORIZED, NULL,
-                           "a valid bearer token is required (Authorization: Bearer <token>)");
-    return reply_error(c, MHD_HTTP_FORBIDDEN, NULL, "this token's role may not do this (needs %s)",
-                       roles[need_role >= 0 && need_role <= 2 ? need_role : 2]);
+        return api_reply_error(c, MHD_HTTP_UNAUTHORIZED, NULL,
+                               "a valid bearer token is required (Authorization: Bearer <token>)");
+    return api_reply_error(c, MHD_HTTP_FORBIDDEN, NULL,
+                           "this token's role may not do this (needs %s)",
+                           roles[need_role >= 0 && need_role <= 2 ? need_role : 2]);
 }
 
 int
@@ -505,7 +533,7 @@ route_targets(struct snap_hub *hub, struct MHD_Connection *c)
     struct filters f = {0};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &f);
     if (f.bad[0])
-        return reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "%s", f.bad);
+        return api_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "%s", f.bad);
     struct snap_target **v;
     size_t n = snap_hub_acquire(hub, &v);
     struct json_object *arr = json_object_new_array();
@@ -536,9 +564,21 @@ route_targets(struct snap_hub *hub, struct MHD_Connection *c)
     snap_hub_release(v, n);
     if (bad) {
         json_object_put(arr);
-        return reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "%s", f.bad);
+        return api_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "%s", f.bad);
     }
-    return reply_json(c, MHD_HTTP_OK, arr, NULL);
+    return api_reply_json(c, MHD_HTTP_OK, arr, NULL);
+}
+
+/* 1 when the hub has a target of that name. */
+static int
+target_known(struct snap_hub *hub, const char *name, size_t nlen)
+{
+    struct snap_target **v;
+    size_t n = snap_hub_acquire(hub, &v), i = 0;
+    while (i < n && !(strlen(v[i]->name) == nlen && memcmp(v[i]->name, name, nlen) == 0))
+        i++;
+    snap_hub_release(v, n);
+    return i < n;
 }
 
 /* GET /api/v1/targets/NAME[/sensors]. */
@@ -556,20 +596,40 @@ route_target(struct snap_hub *hub, struct MHD_Connection *c, const char *name, s
         o = sensors ? sensors_json(v[i]) : target_json(v[i]);
     snap_hub_release(v, n);
     if (i == n)
-        return reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no target '%.*s'",
-                           (int)(nlen > 200 ? 200 : nlen), name);
-    return reply_json(c, MHD_HTTP_OK, o, NULL);
+        return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no target '%.*s'",
+                               (int)(nlen > 200 ? 200 : nlen), name);
+    return api_reply_json(c, MHD_HTTP_OK, o, NULL);
 }
 
 /* ---- routing ---- */
 
-enum route { R_NONE, R_TARGETS, R_TARGET, R_SENSORS };
+enum route {
+    R_NONE,
+    R_TARGETS,
+    R_TARGET,
+    R_SENSORS,
+    R_SEL,
+    R_POWER,     /* /targets/NAME/power */
+    R_BOOTDEV,   /* /targets/NAME/bootdev */
+    R_SEL_POWER, /* /power: a selector */
+    R_SEL_BOOT,  /* /bootdev: a selector */
+    R_AUDIT,
+};
 
-/* Which route url names; *name and *nlen: the target of /targets/NAME[/sensors]. */
+/* Which route url names; *name and *nlen: the target of /targets/NAME[/...]. */
 static enum route
 match(const char *url, const char **name, size_t *nlen)
 {
+    static const struct {
+        const char *path;
+        enum route r;
+    } top[] = {{"power", R_SEL_POWER}, {"bootdev", R_SEL_BOOT}, {"audit", R_AUDIT}},
+      sub[] = {
+          {"/sensors", R_SENSORS}, {"/sel", R_SEL}, {"/power", R_POWER}, {"/bootdev", R_BOOTDEV}};
     const char *p = url + strlen(PREFIX);
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+        if (strcmp(p, top[i].path) == 0)
+            return top[i].r;
     if (strncmp(p, "targets", 7) != 0)
         return R_NONE;
     p += 7;
@@ -584,31 +644,69 @@ match(const char *url, const char **name, size_t *nlen)
         return R_NONE;
     if (!slash)
         return R_TARGET;
-    return strcmp(slash, "/sensors") == 0 ? R_SENSORS : R_NONE;
+    for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+        if (strcmp(slash, sub[i].path) == 0)
+            return sub[i].r;
+    return R_NONE;
+}
+
+static int
+is_action(enum route r)
+{
+    return r == R_POWER || r == R_BOOTDEV || r == R_SEL_POWER || r == R_SEL_BOOT;
 }
 
 enum MHD_Result
 exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c, const char *url,
-               const char *method)
+               const char *method, const char *body, size_t body_len, struct exp_api_conn **conn)
 {
+    enum MHD_Result ret;
+    /* Called again after the daemon answered an action: that answer, and nothing else. */
+    if (*conn && api_action_answer(c, *conn, &ret))
+        return ret;
     if (!a || !has_tokens(a))
-        return reply_error(c, MHD_HTTP_NOT_FOUND, NULL,
-                           "the API is not configured (no api.tokens in the configuration)");
+        return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL,
+                               "the API is not configured (no api.tokens in the configuration)");
     if (strncmp(url, PREFIX, strlen(PREFIX)) != 0)
-        return reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "not found");
+        return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "not found");
     const char *name = NULL;
     size_t nlen = 0;
     enum route r = match(url, &name, &nlen);
-    int need = EXP_ROLE_READ; /* every route so far is a read */
-    enum MHD_Result ret;
-    if (!exp_api_gate(a, c, need, &ret))
-        return ret;
+    /* Reads need read; actions need operate; the audit log is for those who may act. */
+    int need = is_action(r) || r == R_AUDIT ? EXP_ROLE_OPERATE : EXP_ROLE_READ;
+    const char *who;
+    int st = exp_api_auth(a, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), need,
+                          &who);
+    if (st != 200) {
+        if (st == 403)
+            log_warn("api: token '%s' may not %s %s", who, method, url);
+        return reply_auth(c, st, need);
+    }
     if (r == R_NONE)
-        return reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no such endpoint");
+        return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no such endpoint");
+    if (is_action(r)) {
+        if (strcmp(method, "POST") != 0)
+            return api_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST",
+                                   "method %.16s not allowed", method);
+        enum exp_act_kind kind = r == R_POWER || r == R_SEL_POWER ? EXP_ACT_POWER : EXP_ACT_BOOTDEV;
+        int one = r == R_POWER || r == R_BOOTDEV;
+        return api_action(c, a->act, a->act_arg, kind, one ? name : NULL, one ? nlen : 0, who, body,
+                          body_len, conn);
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET, HEAD", "method %.16s not allowed",
-                           method);
-    if (r == R_TARGETS)
+        return api_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET, HEAD",
+                               "method %.16s not allowed", method);
+    switch (r) {
+    case R_TARGETS:
         return route_targets(hub, c);
-    return route_target(hub, c, name, nlen, r == R_SENSORS);
+    case R_SEL:
+        if (!target_known(hub, name, nlen))
+            return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no target '%.*s'",
+                                   (int)(nlen > 200 ? 200 : nlen), name);
+        return api_sel(c, a->st, name, nlen);
+    case R_AUDIT:
+        return api_audit(c, a->st);
+    default:
+        return route_target(hub, c, name, nlen, r == R_SENSORS);
+    }
 }

@@ -146,4 +146,28 @@ int exp_reading_family(const struct snap_reading *r);
 double exp_reading_value(const struct snap_reading *r);
 double exp_reading_state(const struct snap_reading *r);
 
+/* ---- the JSON API (api.c, api_act.c) ---------------------------------------------- */
+
+#include <microhttpd.h>
+struct json_object;
+
+/* Queues o (taken; NULL: out of memory) as the JSON answer; allow: an Allow header or NULL. */
+enum MHD_Result api_reply_json(struct MHD_Connection *c, unsigned status, struct json_object *o,
+                               const char *allow);
+enum MHD_Result api_reply_error(struct MHD_Connection *c, unsigned status, const char *allow,
+                                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Queues a JSON body that is already text (taken). */
+enum MHD_Result api_reply_text(struct MHD_Connection *c, unsigned status, char *json, size_t len);
+
+/* api_act.c: POST .../power and .../bootdev (name NULL: the selector forms). */
+enum MHD_Result api_action(struct MHD_Connection *c, exp_act_fn act, void *act_arg,
+                           enum exp_act_kind kind, const char *name, size_t nlen, const char *who,
+                           const char *body, size_t body_len, struct exp_api_conn **conn);
+/* A connection whose action was answered: queues the answer. 0 when there is none (yet). */
+int api_action_answer(struct MHD_Connection *c, struct exp_api_conn *k, enum MHD_Result *ret);
+/* api_act.c: GET .../NAME/sel and /api/v1/audit from the database. */
+enum MHD_Result api_sel(struct MHD_Connection *c, struct storage *st, const char *name,
+                        size_t nlen);
+enum MHD_Result api_audit(struct MHD_Connection *c, struct storage *st);
+
 #endif

@@ -292,7 +292,42 @@ int exp_api_gate(struct exp_api *a, struct MHD_Connection *c, int need_role, enu
  * config has no api section, and reload may turn the API on or off). Call
  * from the libmicrohttpd handler once the request is complete.
  */
+struct exp_api_conn; /* per-connection state of the API (an action waiting for the daemon) */
 enum MHD_Result exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c,
-                               const char *url, const char *method);
+                               const char *url, const char *method, const char *body,
+                               size_t body_len, struct exp_api_conn **conn);
+/* Frees a connection's API state (the HTTP server's "request completed"); NULL is a no-op. */
+void exp_api_conn_free(struct exp_api_conn *k);
+
+/*
+ * Actions (role operate): the API checks the token and the request, hands it
+ * to the daemon through exp_act_fn and suspends the connection (the HTTP
+ * thread never waits); the daemon answers once through done, from any
+ * thread, with the HTTP status and a JSON body.
+ */
+enum exp_act_kind { EXP_ACT_POWER = 1, EXP_ACT_BOOTDEV };
+struct exp_act_req {
+    enum exp_act_kind kind;
+    const char *who;                   /* the token's name (never the token) */
+    const char *source;                /* the client's address */
+    const char *target;                /* one target by name; NULL: the selector */
+    const struct snap_label *selector; /* label = value pairs that must all hold */
+    size_t nselector;
+    long confirm;                 /* selector: how many targets the caller expects */
+    int power;                    /* EXP_ACT_POWER: enum ipmi_power_action */
+    int bootdev, persistent, efi; /* EXP_ACT_BOOTDEV: enum ipmi_bootdev */
+    unsigned wait_ms;             /* power: how long the state may take to agree; 0 = default */
+    const char *params;           /* the request's parameters as JSON (for the audit log) */
+};
+/* status: the HTTP status; json: the answer's body (malloc'ed; taken). */
+typedef void (*exp_act_done_fn)(void *ctx, unsigned status, char *json);
+/* Starts rq (borrowed for the call); 0 (done follows, maybe before the return) or IC_E* (no done).
+ */
+typedef int (*exp_act_fn)(void *arg, const struct exp_act_req *rq, exp_act_done_fn done, void *ctx);
+/*
+ * The daemon's side of the API: st answers GET .../sel and /api/v1/audit (NULL: 503), act runs
+ * actions (NULL: 503). Call before serving.
+ */
+void exp_api_set_backend(struct exp_api *a, struct storage *st, exp_act_fn act, void *act_arg);
 
 #endif

@@ -29,8 +29,8 @@
 #include "exp_int.h"
 
 #define HTTP_CONN_LIMIT   256
-#define HTTP_CONN_TIMEOUT 30 /* seconds */
-#define HTTP_BODY_MAX     4096
+#define HTTP_CONN_TIMEOUT 30    /* seconds */
+#define HTTP_BODY_MAX     16384 /* an API request body */
 
 static const char CT_PROM[] = "text/plain; version=0.0.4; charset=utf-8";
 static const char CT_TEXT[] = "text/plain; charset=utf-8";
@@ -46,7 +46,10 @@ struct exp_http {
 
 /* Per-request state: the method check happens once the body (if any) is read. */
 struct req {
-    size_t body;
+    size_t body; /* bytes received */
+    char *buf;   /* API POST bodies (up to HTTP_BODY_MAX); others are dropped */
+    size_t len;
+    struct exp_api_conn *api; /* an action waiting for the daemon */
 };
 
 /* ---- responses ---------------------------------------------------------------------- */
@@ -396,12 +399,16 @@ route_reload(struct exp_http *h, struct MHD_Connection *c)
 }
 
 static enum MHD_Result
-dispatch(struct exp_http *h, struct MHD_Connection *c, const char *url, const char *method)
+dispatch(struct exp_http *h, struct MHD_Connection *c, struct req *r, const char *url,
+         const char *method)
 {
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     enum MHD_Result ret;
-    if (strncmp(url, "/api/v1/", 8) == 0)
-        return exp_api_handle(h->o.api, h->o.hub, c, url, method);
+    if (strncmp(url, "/api/v1/", 8) == 0) {
+        if (r->body > HTTP_BODY_MAX)
+            return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+        return exp_api_handle(h->o.api, h->o.hub, c, url, method, r->buf, r->len, &r->api);
+    }
     if (strcmp(url, "/-/reload") == 0) {
         if (!h->o.reload)
             return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
@@ -444,7 +451,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
            const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     (void)version;
-    (void)upload;
     struct exp_http *h = cls;
     struct req *r = *con_cls;
     if (!r) {
@@ -455,12 +461,22 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
         return MHD_YES;
     }
     if (*upload_size) {
-        /* Bodies mean nothing here; read and drop them, within a bound. */
-        r->body += *upload_size;
+        /* Only the API reads bodies; the rest are dropped. Past the bound: 413 at the end. */
+        size_t n = *upload_size;
+        if (strncmp(url, "/api/v1/", 8) == 0 && r->body + n <= HTTP_BODY_MAX) {
+            char *b = realloc(r->buf, r->len + n + 1);
+            if (!b)
+                return MHD_NO;
+            memcpy(b + r->len, upload, n);
+            r->len += n;
+            b[r->len] = '\0';
+            r->buf = b;
+        }
+        r->body += n;
         *upload_size = 0;
-        return r->body > HTTP_BODY_MAX ? MHD_NO : MHD_YES;
+        return r->body > 64 * HTTP_BODY_MAX ? MHD_NO : MHD_YES;
     }
-    return dispatch(h, c, url, method);
+    return dispatch(h, c, r, url, method);
 }
 
 static void
@@ -469,7 +485,12 @@ on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTer
     (void)cls;
     (void)c;
     (void)t;
-    free(*con_cls);
+    struct req *r = *con_cls;
+    if (r) {
+        exp_api_conn_free(r->api);
+        free(r->buf);
+        free(r);
+    }
     *con_cls = NULL;
 }
 
@@ -556,7 +577,9 @@ exp_http_start(const struct exp_http_opts *o, struct exp_http **out, char *err, 
     h->o.listen = h->listen;
     h->o.version = h->version;
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    /* Suspend/resume: an API action waits for the daemon without holding the HTTP thread. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     h->d = MHD_start_daemon(

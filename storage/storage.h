@@ -248,6 +248,9 @@ struct storage_filter {
     size_t nlabels;
     const struct storage_label *where; /* inventory: output column name = value (as text) */
     size_t nwhere;
+    int64_t after_id; /* SEL, audit: rows with a larger id only (paging: the last id seen) */
+    size_t limit;     /* SEL, audit: at most this many rows; 0 = all */
+    const char *who;  /* audit: asked by this token name */
 };
 
 /*
@@ -273,5 +276,28 @@ int storage_query_states(struct storage *st, const struct storage_filter *f,
 /* The outbox: f->grep = "pending" / "dead" / NULL for all; f->target filters. */
 int storage_query_outbox(struct storage *st, const struct storage_filter *f,
                          enum storage_format fmt, FILE *fp);
+/* The audit log, oldest first: f->target (one of the action's targets), f->who, f->grep (in
+   action, params or result), since, after_id, limit. */
+int storage_query_audit(struct storage *st, const struct storage_filter *f, enum storage_format fmt,
+                        FILE *fp);
+
+/* ---- the audit log (issue 8) ---------------------------------------------- */
+
+/* An action asked through the API and how it ended. Strings are copied. */
+struct storage_audit {
+    uint64_t ts_unix_ms;
+    const char *who;     /* the token's name (never the token) */
+    const char *source;  /* the client's address */
+    const char *action;  /* "power", "bootdev", ... */
+    const char *params;  /* the request's parameters, a JSON object */
+    const char *targets; /* the targets, comma-separated ("" when none matched) */
+    const char *result;  /* "ok", "failed", "partial", "refused: ..." */
+    unsigned ok, failed;
+    uint64_t duration_ms;
+    const char *details; /* per-target results, a JSON array */
+};
+/* Queues an audit row (never dropped by the writer's overflow policy once queued). 0, or
+   IC_ETOOBIG when the queue is full (try again), IC_EINVAL, IC_ENOMEM. */
+int storage_put_audit(struct storage *st, const struct storage_audit *a);
 
 #endif

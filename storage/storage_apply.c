@@ -58,6 +58,8 @@ storage_stmts_free(struct storage *st)
         st->stmt[i] = NULL;
     }
     storage_outbox_stmts_free(st);
+    sqlite3_finalize(st->audit_stmt);
+    st->audit_stmt = NULL;
 }
 
 sqlite3_stmt *
@@ -382,6 +384,8 @@ storage_apply(struct storage *st, const struct storage_msg *m)
         return apply_targets(st, m);
     if (m->kind == SMSG_OUTBOX)
         return storage_apply_outbox(st, m);
+    if (m->kind == SMSG_AUDIT)
+        return storage_apply_audit(st, m);
     if ((rc = target_id(st, m->target, m->ts, &tid)) != SQLITE_OK)
         return rc;
     switch (m->kind) {

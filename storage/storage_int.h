@@ -22,7 +22,7 @@
 #include "poller.h"
 #include "storage.h"
 
-#define STORAGE_SCHEMA_VERSION 2
+#define STORAGE_SCHEMA_VERSION 3
 #define STORAGE_BATCH_ROWS     4096  /* rows per transaction: bounds WAL growth and latency */
 #define STORAGE_TICK_MS        250   /* the writer wakes at least this often */
 #define STORAGE_RETENTION_MS   60000 /* periodic retention */
@@ -39,6 +39,7 @@ enum storage_msg_kind {
     SMSG_STATE,
     SMSG_CTL,    /* flush, retention, stop, test hooks: handled outside transactions */
     SMSG_OUTBOX, /* an outcome of delivery or an operator's retry/drop */
+    SMSG_AUDIT,  /* an action asked through the API (storage_audit.c) */
 };
 
 enum storage_outbox_op { SOB_DELIVERED = 1, SOB_FAILED, SOB_RETRY, SOB_DROP };
@@ -105,7 +106,8 @@ struct storage_msg {
         uint64_t next_at;
         int dead;
         const char *error;
-    } ob; /* SMSG_OUTBOX */
+    } ob;                           /* SMSG_OUTBOX */
+    const struct storage_audit *au; /* SMSG_AUDIT */
     int reset;
     int has_cursor;
     struct ipmi_sel_cursor cursor;
@@ -148,6 +150,7 @@ struct storage {
     /* writer-only state */
     sqlite3_stmt *stmt[SST_COUNT];
     sqlite3_stmt *ostmt[8];       /* storage_outbox.c's */
+    sqlite3_stmt *audit_stmt;     /* storage_audit.c's */
     struct storage_msg **pending; /* kept until committed, oldest first */
     size_t npending, pending_cap;
     uint64_t next_retention_ms; /* monotonic */
@@ -206,6 +209,14 @@ sqlite3_stmt *storage_stmt_cached(struct storage *st, sqlite3_stmt **slot, const
 /* storage_apply.c: one message inside the writer's open transaction; SQLite rc. */
 int storage_apply(struct storage *st, const struct storage_msg *m);
 void storage_stmts_free(struct storage *st);
+
+/* storage_audit.c: inside the writer's transaction. */
+int storage_apply_audit(struct storage *st, const struct storage_msg *m);
+
+/* storage_query.c: building blocks for other readers (storage_audit.c); rmu held. */
+int storage_read_prepare(struct storage *st, const char *sql, sqlite3_stmt **s);
+int storage_print_stmt(struct storage *st, sqlite3_stmt *s, uint32_t json_cols,
+                       enum storage_format fmt, FILE *fp);
 
 /* storage_writer.c */
 void *storage_writer_main(void *arg);

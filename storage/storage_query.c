@@ -206,9 +206,9 @@ table_free(struct table *t)
 }
 
 /* Runs a prepared statement and prints its rows. 0 or IC_E*. */
-static int
-print_stmt(struct storage *st, sqlite3_stmt *s, uint32_t json_cols, enum storage_format fmt,
-           FILE *fp)
+int
+storage_print_stmt(struct storage *st, sqlite3_stmt *s, uint32_t json_cols, enum storage_format fmt,
+                   FILE *fp)
 {
     struct table t = {.fmt = fmt, .fp = fp, .json_cols = json_cols};
     int rc = 0, src;
@@ -231,8 +231,8 @@ print_stmt(struct storage *st, sqlite3_stmt *s, uint32_t json_cols, enum storage
     return rc;
 }
 
-static int
-prepare(struct storage *st, const char *sql, sqlite3_stmt **s)
+int
+storage_read_prepare(struct storage *st, const char *sql, sqlite3_stmt **s)
 {
     int src = sqlite3_prepare_v2(st->rdb, sql, -1, s, NULL);
     if (src != SQLITE_OK) {
@@ -316,7 +316,7 @@ storage_query_inventory(struct storage *st, const struct storage_filter *f, enum
         return IC_ENOMEM;
     }
     pthread_mutex_lock(&st->rmu);
-    rc = prepare(st, sql, &s);
+    rc = storage_read_prepare(st, sql, &s);
     if (rc == 0) {
         for (size_t i = 0; i < f->nlabels; i++) {
             sqlite3_bind_text(s, bind++, f->labels[i].name, -1, SQLITE_STATIC);
@@ -326,7 +326,7 @@ storage_query_inventory(struct storage *st, const struct storage_filter *f, enum
             sqlite3_bind_text(s, bind++, f->target, -1, SQLITE_STATIC);
         for (size_t i = 0; i < f->nwhere; i++)
             sqlite3_bind_text(s, bind++, f->where[i].value, -1, SQLITE_STATIC);
-        rc = print_stmt(st, s, 1u << 14, fmt, fp); /* labels: column 14 */
+        rc = storage_print_stmt(st, s, 1u << 14, fmt, fp); /* labels: column 14 */
     }
     sqlite3_finalize(s);
     pthread_mutex_unlock(&st->rmu);
@@ -360,10 +360,10 @@ storage_query_sensor(struct storage *st, const struct storage_filter *f, enum st
     if (!f || !f->target || !f->sensor)
         return IC_EINVAL;
     pthread_mutex_lock(&st->rmu);
-    rc = prepare(st,
-                 "SELECT 1 FROM sensors s JOIN targets t ON t.id = s.target_id "
-                 "WHERE t.name = ?1 AND s.name = ?2",
-                 &s);
+    rc = storage_read_prepare(st,
+                              "SELECT 1 FROM sensors s JOIN targets t ON t.id = s.target_id "
+                              "WHERE t.name = ?1 AND s.name = ?2",
+                              &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, f->sensor, -1, SQLITE_STATIC);
@@ -380,12 +380,12 @@ storage_query_sensor(struct storage *st, const struct storage_filter *f, enum st
     sqlite3_finalize(s);
     s = NULL;
     if (rc == 0)
-        rc = prepare(st, sensor_sql, &s);
+        rc = storage_read_prepare(st, sensor_sql, &s);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, f->sensor, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 3, since(f));
-        rc = print_stmt(st, s, 0, fmt, fp);
+        rc = storage_print_stmt(st, s, 0, fmt, fp);
     }
     sqlite3_finalize(s);
     pthread_mutex_unlock(&st->rmu);
@@ -401,13 +401,13 @@ static const char sel_sql[] =
     "CASE e.severity WHEN 1 THEN 'ok' WHEN 2 THEN 'warning' WHEN 3 THEN 'critical' "
     "WHEN 4 THEN 'non-recoverable' END AS severity, "
     "nullif(e.sensor, '') AS sensor, e.event AS event, "
-    "nullif(e.detail, '') AS detail, lower(hex(e.raw)) AS raw "
+    "nullif(e.detail, '') AS detail, lower(hex(e.raw)) AS raw, e.id AS id "
     "FROM sel e JOIN targets t ON t.id = e.target_id "
     "WHERE (?1 IS NULL OR t.name = ?1) "
     "AND (?2 IS NULL OR "
     "instr(lower(e.sensor || ' ' || e.event || ' ' || e.detail), lower(?2)) > 0) "
-    "AND e.severity >= ?3 AND e.stored_at >= ?4 "
-    "ORDER BY e.stored_at, e.id";
+    "AND e.severity >= ?3 AND e.stored_at >= ?4 AND e.id > ?5 "
+    "ORDER BY e.stored_at, e.id LIMIT ?6";
 
 int
 storage_query_sel(struct storage *st, const struct storage_filter *f, enum storage_format fmt,
@@ -419,7 +419,7 @@ storage_query_sel(struct storage *st, const struct storage_filter *f, enum stora
     if (!f)
         f = &none;
     pthread_mutex_lock(&st->rmu);
-    rc = prepare(st, sel_sql, &s);
+    rc = storage_read_prepare(st, sel_sql, &s);
     if (rc == 0) {
         if (f->target)
             sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
@@ -427,7 +427,9 @@ storage_query_sel(struct storage *st, const struct storage_filter *f, enum stora
             sqlite3_bind_text(s, 2, f->grep, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 3, f->min_severity);
         sqlite3_bind_int64(s, 4, since(f));
-        rc = print_stmt(st, s, 0, fmt, fp);
+        sqlite3_bind_int64(s, 5, f->after_id > 0 ? f->after_id : 0);
+        sqlite3_bind_int64(s, 6, f->limit ? (sqlite3_int64)f->limit : -1);
+        rc = storage_print_stmt(st, s, 0, fmt, fp);
     }
     sqlite3_finalize(s);
     pthread_mutex_unlock(&st->rmu);
@@ -444,18 +446,19 @@ storage_query_states(struct storage *st, const struct storage_filter *f, enum st
     if (!f)
         f = &none;
     pthread_mutex_lock(&st->rmu);
-    rc = prepare(st,
-                 "SELECT t.name AS target, "
-                 "strftime(" ISO_FMT ", l.ts / 1000, 'unixepoch') AS time, l.state AS state, "
-                 "nullif(l.error, '') AS error "
-                 "FROM state_log l JOIN targets t ON t.id = l.target_id "
-                 "WHERE (?1 IS NULL OR t.name = ?1) AND l.ts >= ?2 ORDER BY l.ts, l.rowid",
-                 &s);
+    rc = storage_read_prepare(
+        st,
+        "SELECT t.name AS target, "
+        "strftime(" ISO_FMT ", l.ts / 1000, 'unixepoch') AS time, l.state AS state, "
+        "nullif(l.error, '') AS error "
+        "FROM state_log l JOIN targets t ON t.id = l.target_id "
+        "WHERE (?1 IS NULL OR t.name = ?1) AND l.ts >= ?2 ORDER BY l.ts, l.rowid",
+        &s);
     if (rc == 0) {
         if (f->target)
             sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, since(f));
-        rc = print_stmt(st, s, 0, fmt, fp);
+        rc = storage_print_stmt(st, s, 0, fmt, fp);
     }
     sqlite3_finalize(s);
     pthread_mutex_unlock(&st->rmu);
@@ -472,24 +475,25 @@ storage_query_outbox(struct storage *st, const struct storage_filter *f, enum st
     if (!f)
         f = &none;
     pthread_mutex_lock(&st->rmu);
-    rc = prepare(st,
-                 "SELECT o.id AS id, t.name AS target, o.receiver AS receiver, o.state AS state, "
-                 "o.attempts AS attempts, "
-                 "strftime(" ISO_FMT ", o.created_at / 1000, 'unixepoch') AS queued, "
-                 "strftime(" ISO_FMT ", o.next_at / 1000, 'unixepoch') AS next_try, "
-                 "a.kind AS kind, a.status AS status, a.severity AS severity, "
-                 "a.summary AS summary, nullif(o.last_error, '') AS last_error, a.key AS key "
-                 "FROM outbox o JOIN alerts a ON a.id = o.alert_id "
-                 "JOIN targets t ON t.id = o.target_id "
-                 "WHERE (?1 IS NULL OR t.name = ?1) AND (?2 IS NULL OR o.state = ?2) "
-                 "ORDER BY o.id",
-                 &s);
+    rc = storage_read_prepare(
+        st,
+        "SELECT o.id AS id, t.name AS target, o.receiver AS receiver, o.state AS state, "
+        "o.attempts AS attempts, "
+        "strftime(" ISO_FMT ", o.created_at / 1000, 'unixepoch') AS queued, "
+        "strftime(" ISO_FMT ", o.next_at / 1000, 'unixepoch') AS next_try, "
+        "a.kind AS kind, a.status AS status, a.severity AS severity, "
+        "a.summary AS summary, nullif(o.last_error, '') AS last_error, a.key AS key "
+        "FROM outbox o JOIN alerts a ON a.id = o.alert_id "
+        "JOIN targets t ON t.id = o.target_id "
+        "WHERE (?1 IS NULL OR t.name = ?1) AND (?2 IS NULL OR o.state = ?2) "
+        "ORDER BY o.id",
+        &s);
     if (rc == 0) {
         if (f->target)
             sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
         if (f->grep)
             sqlite3_bind_text(s, 2, f->grep, -1, SQLITE_STATIC);
-        rc = print_stmt(st, s, 0, fmt, fp);
+        rc = storage_print_stmt(st, s, 0, fmt, fp);
     }
     sqlite3_finalize(s);
     pthread_mutex_unlock(&st->rmu);

@@ -163,8 +163,25 @@ static const char schema_v2[] =
     " alert_id INTEGER NOT NULL,"
     " PRIMARY KEY(target_id, identity)) WITHOUT ROWID;";
 
+/*
+ * Version 3 (issue 8): the audit log of actions asked through the API. Rows
+ * are never trimmed by retention (they are few and small, and an audit log
+ * that forgets is no audit log).
+ *   audit  who (the token's name, never the token), from where, what, which
+ *          targets, when, and how it ended (per-target details as JSON).
+ */
+static const char schema_v3[] = "CREATE TABLE audit("
+                                " id INTEGER PRIMARY KEY,"
+                                " ts INTEGER NOT NULL,"
+                                " who TEXT NOT NULL, source TEXT NOT NULL,"
+                                " action TEXT NOT NULL, params TEXT NOT NULL,"
+                                " targets TEXT NOT NULL, result TEXT NOT NULL,"
+                                " ok INTEGER NOT NULL, failed INTEGER NOT NULL,"
+                                " duration_ms INTEGER NOT NULL, details TEXT NOT NULL);"
+                                "CREATE INDEX audit_ts ON audit(ts);";
+
 /* migrations[v] brings version v to v + 1. */
-static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1, schema_v2};
+static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3};
 
 static int
 user_version(sqlite3 *db, int *v)

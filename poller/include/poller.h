@@ -441,6 +441,30 @@ typedef void (*ipmi_power_fn)(void *arg, int err, const struct ipmi_chassis_stat
 int ipmi_power_control(struct ipmi_session *s, int action, unsigned confirm_ms, ipmi_power_fn cb,
                        void *arg);
 
+/* Boot devices of Set System Boot Options parameter 5 (flag byte 1, b5:2). */
+enum ipmi_bootdev {
+    IPMI_BOOT_NONE = 0,
+    IPMI_BOOT_PXE = 1,
+    IPMI_BOOT_DISK = 2,
+    IPMI_BOOT_CDROM = 5,
+    IPMI_BOOT_BIOS = 6,
+};
+/* "none", "pxe", "disk", "cdrom", "bios" <-> enum; -1 if unknown. */
+int ipmi_bootdev_parse(const char *s);
+const char *ipmi_bootdev_str(int dev);
+/* The Set System Boot Options data for the boot flags (6 bytes); returns 6. */
+size_t ipmi_bootdev_req(int dev, int persistent, int efi, uint8_t out[6]);
+/* A Get System Boot Options (parameter 5) answer. 0 or IC_EPROTO. */
+int ipmi_bootdev_decode(const uint8_t *p, size_t len, int *dev, int *valid, int *persistent);
+/*
+ * Sets the next boot's device (persistent: every boot), then reads it back.
+ * err 0 when the BMC reports that device, IC_EPROTO (message: what it
+ * reports) when not, IC_ECC when it refused; got = the device read back or -1.
+ */
+typedef void (*ipmi_bootdev_fn)(void *arg, int err, int got);
+int ipmi_bootdev_set(struct ipmi_session *s, int dev, int persistent, int efi, ipmi_bootdev_fn cb,
+                     void *arg);
+
 /* DCMI Get Power Reading (2C/02, mode 1), decoded. */
 struct ipmi_dcmi_power {
     uint16_t current, minimum, maximum, average; /* watts */

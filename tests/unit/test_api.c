@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 
 #include "cfg.h"
 #include "exporters.h"
+#include "poller.h"
 #include "secret.h"
 
 #define TOK_READ "read-token-0123456789abcdef"
@@ -242,22 +244,48 @@ struct fixture {
     uint16_t port;
 };
 
+/* Per connection: the body so far and the API's state (as exporters/http.c keeps them). */
+struct conn {
+    char body[4096];
+    size_t len;
+    struct exp_api_conn *api;
+};
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
            const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     (void)version;
-    (void)upload;
     struct fixture *f = cls;
-    if (!*con_cls) {
-        *con_cls = f;
-        return MHD_YES;
+    struct conn *k = *con_cls;
+    if (!k) {
+        *con_cls = k = calloc(1, sizeof(*k));
+        return k ? MHD_YES : MHD_NO;
     }
     if (*upload_size) {
+        size_t n = *upload_size;
+        if (k->len + n < sizeof(k->body)) {
+            memcpy(k->body + k->len, upload, n);
+            k->len += n;
+        }
         *upload_size = 0;
         return MHD_YES;
     }
-    return exp_api_handle(f->api, f->hub, c, url, method);
+    return exp_api_handle(f->api, f->hub, c, url, method, k->len ? k->body : NULL, k->len, &k->api);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
+{
+    (void)cls;
+    (void)c;
+    (void)t;
+    struct conn *k = *con_cls;
+    if (k) {
+        exp_api_conn_free(k->api);
+        free(k);
+    }
+    *con_cls = NULL;
 }
 
 static struct snap_target *
@@ -313,8 +341,10 @@ setup(void **state)
     assert_int_equal(snap_hub_put(f->hub, 2, t), 0);
 
     f->api = make_api(0);
-    f->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                            on_request, f, MHD_OPTION_SOCK_ADDR, NULL, MHD_OPTION_END);
+    f->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                                MHD_ALLOW_SUSPEND_RESUME,
+                            0, NULL, NULL, on_request, f, MHD_OPTION_SOCK_ADDR, NULL,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     assert_non_null(f->d);
     const union MHD_DaemonInfo *i = MHD_get_daemon_info(f->d, MHD_DAEMON_INFO_BIND_PORT);
     assert_non_null(i);
@@ -340,9 +370,10 @@ struct resp {
     char *body;
 };
 
-/* method path with an optional bearer token. */
+/* method path with an optional bearer token and an optional body. */
 static struct resp
-request(uint16_t port, const char *method, const char *path, const char *token)
+request_body(uint16_t port, const char *method, const char *path, const char *token,
+             const char *body)
 {
     struct resp r = {0};
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -350,10 +381,12 @@ request(uint16_t port, const char *method, const char *path, const char *token)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    char req[1024];
-    int n =
-        snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s%s%s\r\n", method, path,
-                 token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "");
+    char req[2048], clen[64] = "";
+    if (body)
+        snprintf(clen, sizeof(clen), "Content-Length: %zu\r\n", strlen(body));
+    int n = snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s%s%s%s\r\n%s",
+                     method, path, token ? "Authorization: Bearer " : "", token ? token : "",
+                     token ? "\r\n" : "", clen, body ? body : "");
     assert_int_equal(write(fd, req, (size_t)n), n);
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -373,6 +406,12 @@ request(uint16_t port, const char *method, const char *path, const char *token)
     assert_non_null(r.body);
     free(buf);
     return r;
+}
+
+static struct resp
+request(uint16_t port, const char *method, const char *path, const char *token)
+{
+    return request_body(port, method, path, token, NULL);
 }
 
 /* Parses r's body as JSON and frees the text. */
@@ -521,7 +560,9 @@ test_one_target(void **state)
     json_object_put(o);
     expect_error(f->port, "GET", "/api/v1/targets/bmc99", TOK_READ, 404, "no target 'bmc99'");
     expect_error(f->port, "GET", "/api/v1/targets/bmc99/sensors", TOK_READ, 404, "bmc99");
-    expect_error(f->port, "GET", "/api/v1/targets/bmc01/sel", TOK_READ, 404, "no such endpoint");
+    expect_error(f->port, "GET", "/api/v1/targets/bmc01/nope", TOK_READ, 404, "no such endpoint");
+    expect_error(f->port, "GET", "/api/v1/targets/bmc01/sel", TOK_READ, 503, "no database");
+    expect_error(f->port, "GET", "/api/v1/targets/bmc99/sel", TOK_READ, 404, "no target 'bmc99'");
 
     r = request(f->port, "GET", "/api/v1/targets/bmc01/sensors", TOK_READ);
     assert_int_equal(r.status, 200);
@@ -541,6 +582,132 @@ test_one_target(void **state)
     assert_null(json_object_object_get(s, "state"));
     assert_false(json_object_get_boolean(json_object_object_get(s, "threshold")));
     json_object_put(a);
+}
+
+/* ---- actions: a fake daemon that records the request and answers from another thread ---- */
+
+struct fake {
+    int calls;
+    int refuse; /* act() fails: the API answers 503 */
+    struct exp_act_req rq;
+    char who[64], target[64], params[256], sel[128];
+    exp_act_done_fn done;
+    void *ctx;
+};
+
+static void *
+answer_later(void *arg)
+{
+    struct fake *k = arg;
+    usleep(50 * 1000); /* the connection is suspended meanwhile */
+    k->done(k->ctx, 200, strdup("{\"fake\":true}"));
+    return NULL;
+}
+
+static int
+fake_act(void *arg, const struct exp_act_req *rq, exp_act_done_fn done, void *ctx)
+{
+    struct fake *k = arg;
+    k->calls++;
+    if (k->refuse)
+        return -1;
+    k->rq = *rq;
+    snprintf(k->who, sizeof(k->who), "%s", rq->who);
+    snprintf(k->target, sizeof(k->target), "%s", rq->target ? rq->target : "(selector)");
+    snprintf(k->params, sizeof(k->params), "%s", rq->params);
+    k->sel[0] = '\0';
+    for (size_t i = 0; i < rq->nselector; i++)
+        snprintf(k->sel + strlen(k->sel), sizeof(k->sel) - strlen(k->sel), "%s=%s;",
+                 rq->selector[i].name, rq->selector[i].value);
+    k->done = done;
+    k->ctx = ctx;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, answer_later, k), 0);
+    pthread_detach(th);
+    return 0;
+}
+
+static void
+expect_post_error(uint16_t port, const char *path, const char *tok, const char *body, int status,
+                  const char *needle)
+{
+    struct resp r = request_body(port, "POST", path, tok, body);
+    if (r.status != status)
+        fail_msg("POST %s %s: status %d, wanted %d: %s", path, body, r.status, status, r.body);
+    struct json_object *o = body_json(&r);
+    const char *e = str_of(o, "error");
+    if (!e || !strstr(e, needle))
+        fail_msg("POST %s %s: error '%s' lacks '%s'", path, body, e ? e : "(none)", needle);
+    json_object_put(o);
+}
+
+static void
+test_actions(void **state)
+{
+    struct fixture *f = *state;
+    struct fake k = {0};
+    const char *p1 = "/api/v1/targets/bmc01/power";
+    /* Before the daemon is attached: 503. */
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"off\"}", 503, "not available");
+    exp_api_set_backend(f->api, NULL, fake_act, &k);
+
+    expect_post_error(f->port, p1, NULL, "{\"action\":\"off\"}", 401, "bearer token");
+    expect_post_error(f->port, p1, TOK_READ, "{\"action\":\"off\"}", 403, "needs operate");
+    expect_post_error(f->port, p1, TOK_OPER, NULL, 400, "JSON body is required");
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":", 400, "not valid JSON");
+    expect_post_error(f->port, p1, TOK_OPER, "[1]", 400, "JSON object");
+    expect_post_error(f->port, p1, TOK_OPER, "{\"acton\":\"off\"}", 400, "unknown key 'acton'");
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"diag\"}", 400, "expected on, off");
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"off\",\"wait\":0}", 400, "wait");
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"off\",\"confirm\":1}", 400,
+                      "unknown key 'confirm'");
+    expect_post_error(f->port, "/api/v1/targets/bmc01/bootdev", TOK_OPER, "{\"device\":\"floppy\"}",
+                      400, "device");
+    expect_post_error(f->port, "/api/v1/targets/bmc01/bootdev", TOK_OPER,
+                      "{\"device\":\"pxe\",\"persistent\":1}", 400, "true or false");
+    expect_post_error(f->port, "/api/v1/power", TOK_OPER, "{\"action\":\"on\"}", 400,
+                      "selector is required");
+    expect_post_error(f->port, "/api/v1/power", TOK_OPER,
+                      "{\"action\":\"on\",\"selector\":{\"rack\":\"r1\"}}", 400,
+                      "confirm is required");
+    expect_post_error(f->port, "/api/v1/power", TOK_OPER,
+                      "{\"action\":\"on\",\"selector\":{},\"confirm\":0}", 400,
+                      "at least one label");
+    expect_error(f->port, "GET", p1, TOK_OPER, 405, "not allowed");
+    assert_int_equal(k.calls, 0); /* nothing bad reached the daemon */
+
+    /* One target: the daemon's answer comes later, from another thread. */
+    struct resp r =
+        request_body(f->port, "POST", p1, TOK_OPER, "{\"action\":\"cycle\",\"wait\":5}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"fake\":true}");
+    free(r.body);
+    assert_int_equal(k.calls, 1);
+    assert_int_equal(k.rq.kind, EXP_ACT_POWER);
+    assert_int_equal(k.rq.power, IPMI_POWER_CYCLE);
+    assert_int_equal(k.rq.wait_ms, 5000);
+    assert_string_equal(k.who, "ops");
+    assert_string_equal(k.target, "bmc01");
+    assert_string_equal(k.params, "{\"action\":\"cycle\",\"wait\":5}");
+
+    /* A selector. */
+    r = request_body(f->port, "POST", "/api/v1/bootdev", TOK_ADM,
+                     "{\"device\":\"cdrom\",\"persistent\":true,\"selector\":{\"rack\":\"r1\"},"
+                     "\"confirm\":2}");
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    assert_int_equal(k.rq.kind, EXP_ACT_BOOTDEV);
+    assert_int_equal(k.rq.bootdev, IPMI_BOOT_CDROM);
+    assert_int_equal(k.rq.persistent, 1);
+    assert_int_equal(k.rq.confirm, 2);
+    assert_string_equal(k.who, "root");
+    assert_string_equal(k.target, "(selector)");
+    assert_string_equal(k.sel, "rack=r1;");
+
+    /* The daemon cannot take it (stopping): 503, answered at once. */
+    k.refuse = 1;
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"on\"}", 503, "cannot take actions");
+    exp_api_set_backend(f->api, NULL, NULL, NULL);
 }
 
 static void
@@ -577,6 +744,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

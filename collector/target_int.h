@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * target_int.h - private to target.c (the poll cycle) and target_act.c
+ * (actions asked through the API): the struct behind struct target. Both
+ * run on the target's loop only.
+ */
+#ifndef IC_TARGET_INT_H
+#define IC_TARGET_INT_H
+
+#include "alerts.h"
+#include "daemon.h"
+#include "log.h"
+
+#define BACKOFF_CAP_MS   (5 * 60 * 1000)
+#define INVENTORY_MS     (24 * 3600 * 1000ULL)
+#define CONFIRM_CLOSE_MS 2000
+
+enum step {
+    ST_DEVID,
+    ST_GUID,
+    ST_SYSFW,
+    ST_FRU,
+    ST_SDR,
+    ST_SENSORS,
+    ST_CHASSIS,
+    ST_DCMI,
+    ST_SELINFO,
+    ST_SEL,
+    ST_END
+};
+
+struct target {
+    struct poller_loop *pl;
+    struct daemon_ctx *ctx;
+    size_t slot;
+    struct tgt_spec *spec;
+    void (*gone)(void *arg, size_t slot);
+    void *gone_arg;
+    struct ipmi_session *s;
+    struct poller_timer *timer;
+    struct ipmi_sdr_cache *sdr;
+    uint64_t sdr_checked_ms; /* loop time of the last SDR info check; 0 = never */
+    uint64_t inv_ms;         /* loop time of the last device ID/FRU read; 0 = never */
+    int bmc_ok;              /* the last device ID read worked */
+    int inv_due;             /* this poll reads device ID, GUID and FRU */
+    struct ipmi_sel_cursor cursor;
+    int sel_known; /* the SEL was read before (here or before a restart): new entries alert */
+    struct ipmi_sel_info sel_seen; /* SEL info when the cursor was last brought up to date */
+    int sel_seen_valid;
+    struct snap_target *snap; /* the published snapshot (we hold a reference) */
+    struct snap_target *next; /* the one this poll builds */
+    uint32_t rng;
+    /* the poll in progress */
+    int busy;
+    int step;
+    int fatal;         /* IC_E* of a session error ending the poll, or 0 */
+    int last_err;      /* IC_E* of the last failed step (fatal or not) */
+    char errmsg[256];  /* its message */
+    unsigned coll_ok;  /* collectors that worked in this poll */
+    uint64_t start_ms; /* loop time */
+    uint64_t start_unix_ms;
+    unsigned failures; /* consecutive failed polls */
+    int first_done;
+    int was_up; /* -1 unknown */
+    struct log_limit ll;
+    /* alerts */
+    struct alert_tracker *trk;
+    struct alert_buf held; /* raised, but storage's queue was full: sent with the next message */
+    /* removal */
+    int removing, aborting, closing;
+    /* an action asked through the API (target_act.c); NULL when none */
+    struct tgt_act *act;
+    struct poller_timer *act_timer;
+    uint64_t act_start_ms, act_deadline_ms;
+};
+
+/* target.c */
+/* Polls at once unless a poll is running (so /metrics shows what an action changed). */
+void target_poll_soon(struct target *t);
+/* Goes on with a removal that waited for a poll or an action to end. */
+void target_removal_continue(struct target *t);
+
+/* target_act.c */
+/* Ends the running action with err (shutdown, removal): its callback is not awaited. */
+void target_act_cancel(struct target *t, int err, const char *msg);
+void target_act_timer(void *arg);
+
+#endif
