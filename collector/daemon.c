@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -298,6 +299,19 @@ api_from_cfg(const struct cfg *c, struct exp_api **a, char *err, size_t errlen)
 }
 
 static int
+same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int
+same_tls(const struct cfg_api *a, const struct cfg_api *b)
+{
+    return same_str(a ? a->tls_cert_file : NULL, b ? b->tls_cert_file : NULL) &&
+           same_str(a ? a->tls_key_file : NULL, b ? b->tls_key_file : NULL);
+}
+
+static int
 reload(struct daemon *d, char *msg, size_t msglen)
 {
     struct cfg *nc = NULL;
@@ -328,6 +342,8 @@ reload(struct daemon *d, char *msg, size_t msglen)
     const struct cfg_global *og = cfg_global(d->cfg), *ng = cfg_global(nc);
     if (strcmp(og->listen, ng->listen) != 0 || strcmp(og->database, ng->database) != 0)
         log_warn("reload: listen and database changes take effect at the next restart");
+    if (!same_tls(cfg_api(d->cfg), cfg_api(nc)))
+        log_warn("reload: api.tls changes take effect at the next restart");
     log_set_level((enum log_level)ng->log_level);
     exp_deliver_set_receivers(d->ctx.deliver, rv.v, rv.n);
     receivers_free(&rv);
@@ -376,6 +392,39 @@ serve_reload_requests(struct daemon *d)
     d->rl_done = upto;
     pthread_cond_broadcast(&d->rl_cv);
     pthread_mutex_unlock(&d->rl_mu);
+}
+
+/* 1 for a listen address only this host can reach. */
+static int
+is_loopback(const char *listen)
+{
+    return strncmp(listen, "127.", 4) == 0 || strncmp(listen, "[::1]:", 6) == 0 ||
+           strncmp(listen, "localhost:", 10) == 0;
+}
+
+/* A PEM file, whole (at most 1 MiB), NUL-terminated; NULL with a message. */
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "re");
+    char *buf = NULL;
+    size_t len = 0;
+    if (!fp) {
+        snprintf(err, errlen, "api.tls: cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(1 << 20);
+    if (buf)
+        len = fread(buf, 1, (1 << 20) - 1, fp);
+    int bad = !buf || ferror(fp) || !feof(fp) || len == 0;
+    fclose(fp);
+    if (bad) {
+        snprintf(err, errlen, "api.tls: %s is empty, unreadable or over 1 MiB", path);
+        free(buf);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
 }
 
 static const struct tgt_spec *
@@ -572,7 +621,29 @@ cmd_daemon(int argc, char **argv)
                                .version = IC_VERSION,
                                .reload = http_reload,
                                .reload_arg = &d};
-    if (exp_http_start(&ho, &d.http, err, sizeof(err)) != 0) {
+    const struct cfg_api *ca = cfg_api(d.cfg);
+    char *cert = NULL, *key = NULL;
+    if (ca && ca->tls_cert_file) {
+        if (!(cert = read_pem(ca->tls_cert_file, err, sizeof(err))) ||
+            !(key = read_pem(ca->tls_key_file, err, sizeof(err)))) {
+            log_err("%s", err);
+            free(cert);
+            goto out;
+        }
+        ho.tls_cert_pem = cert;
+        ho.tls_key_pem = key;
+    } else if (ca && ca->ntokens && !is_loopback(g->listen)) {
+        log_warn("api: bearer tokens on %s without TLS cross the network in clear; set "
+                 "api.tls (and api.require_tls: true)",
+                 g->listen);
+    }
+    int hrc = exp_http_start(&ho, &d.http, err, sizeof(err));
+    const char *scheme = cert ? "https" : "http";
+    free(cert);
+    if (key)
+        OPENSSL_cleanse(key, strlen(key));
+    free(key);
+    if (hrc != 0) {
         log_err("%s", err);
         goto out;
     }
@@ -595,9 +666,9 @@ cmd_daemon(int argc, char **argv)
     put_targets(&d);
     for (size_t i = 0; i < cfg_ntargets(d.cfg); i++)
         add_target(&d, d.cfg, i);
-    log_info("watching %zu targets with %u poller threads; serving http://%s/metrics; "
+    log_info("watching %zu targets with %u poller threads; serving %s://%s/metrics; "
              "database %s",
-             d.ntargets, pool_threads(d.pool), g->listen, g->database);
+             d.ntargets, pool_threads(d.pool), scheme, g->listen, g->database);
     rc = run(&d);
 out:
     if (d.pool)

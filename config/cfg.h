@@ -245,6 +245,9 @@ struct cfg_api {
     struct cfg_token *tokens;
     size_t ntokens;
     int protect_metrics; /* 1: /metrics and /ipmi need a read token too */
+    char *tls_cert_file; /* PEM certificate (chain) of the listener; NULL: plain HTTP */
+    char *tls_key_file;  /* its private key (mode 0600) */
+    int require_tls;     /* 1: a configuration without tls is refused */
 };
 
 /* NULL when the file has no api section. */

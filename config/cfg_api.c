@@ -6,6 +6,8 @@
  *
  *   api:
  *     protect_metrics: false      # true: /metrics and /ipmi need a read token too
+ *     tls: {cert_file: ./server.pem, key_file: ./server.key}   # the listener speaks HTTPS
+ *     require_tls: false          # true: refuse a configuration without tls
  *     tokens:
  *       - {name: ops, role: operate, token_file: ./ops.token}
  *
@@ -92,10 +94,28 @@ walk_tokens(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_ap
     free(lines);
 }
 
+static void
+walk_tls(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_api *a)
+{
+    static const char *const keys[] = {"cert_file", "key_file"};
+    yaml_node_t *v[NKEYS(keys)];
+    if (cfg_map_collect(x, d, n, "tls", keys, NKEYS(keys), v) != 0)
+        return;
+    if (!v[0] || !v[1]) {
+        cfg_errat(x, n, "tls: both cert_file and key_file are needed");
+        return;
+    }
+    if (cfg_get_str(x, v[0], "cert_file", &a->tls_cert_file) == 0)
+        cfg_check_file(x, v[0], "cert_file", a->tls_cert_file, 0);
+    /* The key is a secret like a token: only its owner may read it. */
+    if (cfg_get_str(x, v[1], "key_file", &a->tls_key_file) == 0)
+        cfg_check_file(x, v[1], "key_file", a->tls_key_file, 1);
+}
+
 void
 cfg_walk_api(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
 {
-    static const char *const keys[] = {"tokens", "protect_metrics"};
+    static const char *const keys[] = {"tokens", "protect_metrics", "tls", "require_tls"};
     static const char *const bools[] = {"false", "true"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg_api *a = calloc(1, sizeof(*a));
@@ -116,6 +136,17 @@ cfg_walk_api(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
     }
     if (a->protect_metrics && !a->ntokens)
         cfg_errat(x, v[1], "protect_metrics: true, but there are no tokens to read /metrics with");
+    if (v[2])
+        walk_tls(x, d, v[2], a);
+    if (v[3]) {
+        int b = cfg_get_enum(x, v[3], "require_tls", bools, 2);
+        if (b >= 0)
+            a->require_tls = b;
+        if (b == 1 && !v[2])
+            cfg_errat(x, v[3],
+                      "require_tls: true, but there is no tls: section (cert_file, "
+                      "key_file): tokens would cross the network in clear");
+    }
 }
 
 void
@@ -128,6 +159,8 @@ cfg_api_free(struct cfg_api *a)
         free(a->tokens[i].token_file);
     }
     free(a->tokens);
+    free(a->tls_cert_file);
+    free(a->tls_key_file);
     free(a);
 }
 

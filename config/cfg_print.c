@@ -239,6 +239,12 @@ print_api(FILE *fp, const struct cfg_api *a)
 {
     fputs("api:\n", fp);
     fprintf(fp, "  protect_metrics: %s\n", a->protect_metrics ? "true" : "false");
+    if (a->tls_cert_file) {
+        fputs("  tls:\n", fp);
+        put_kv(fp, "    ", "cert_file", a->tls_cert_file);
+        put_kv(fp, "    ", "key_file", a->tls_key_file);
+    }
+    fprintf(fp, "  require_tls: %s\n", a->require_tls ? "true" : "false");
     fputs(a->ntokens ? "  tokens:\n" : "  tokens: []\n", fp);
     for (size_t i = 0; i < a->ntokens; i++) {
         const struct cfg_token *t = &a->tokens[i];

@@ -163,6 +163,9 @@ struct exp_http_opts {
     int (*reload)(void *arg, char *msg, size_t msglen);
     void *reload_arg;
     struct exp_api *api; /* borrowed; NULL: /api/v1 answers 404, nothing else is protected */
+    /* HTTPS: the PEM certificate (chain) and private key (copied; both NULL: plain HTTP). */
+    const char *tls_cert_pem;
+    const char *tls_key_pem;
 };
 struct exp_http;
 /* Binds and starts serving. 0, or IC_EIO with a message (address in use, bad address). */

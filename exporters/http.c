@@ -17,6 +17,7 @@
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ struct exp_http {
     struct exp_http_opts o;
     char *listen;
     char *version;
+    char *cert, *key; /* PEM, kept while the server runs */
     uint16_t port;
 };
 
@@ -576,18 +578,41 @@ exp_http_start(const struct exp_http_opts *o, struct exp_http **out, char *err, 
     }
     h->o.listen = h->listen;
     h->o.version = h->version;
+    h->o.tls_cert_pem = h->o.tls_key_pem = NULL;
 
     /* Suspend/resume: an API action waits for the daemon without holding the HTTP thread. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                      MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    h->d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)HTTP_CONN_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+    int tls = o->tls_cert_pem && o->tls_key_pem;
+    if (tls) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            snprintf(err, errlen, "listen %s: this libmicrohttpd has no TLS support", o->listen);
+            exp_http_stop(h);
+            return IC_ECONFIG;
+        }
+        h->cert = strdup(o->tls_cert_pem);
+        h->key = strdup(o->tls_key_pem);
+        if (!h->cert || !h->key) {
+            exp_http_stop(h);
+            return IC_ENOMEM;
+        }
+        flags |= MHD_USE_TLS;
+    }
+    /* Without TLS the two HTTPS options are skipped (MHD_OPTION_END ends the list early). */
+    h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+                            (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned)HTTP_CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+                            (unsigned)HTTP_CONN_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                            tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, h->cert,
+                            MHD_OPTION_HTTPS_MEM_KEY, h->key, MHD_OPTION_END);
     if (!h->d) {
-        snprintf(err, errlen, "listen %s: cannot bind (address in use or not local?)", o->listen);
+        snprintf(err, errlen,
+                 tls ? "listen %s: cannot start HTTPS (address in use, or a certificate and key "
+                       "that do not load or do not match?)"
+                     : "listen %s: cannot bind (address in use or not local?)",
+                 o->listen);
         exp_http_stop(h);
         return IC_EIO;
     }
@@ -616,5 +641,9 @@ exp_http_stop(struct exp_http *h)
         MHD_stop_daemon(h->d);
     free(h->listen);
     free(h->version);
+    free(h->cert);
+    if (h->key)
+        OPENSSL_cleanse(h->key, strlen(h->key));
+    free(h->key);
     free(h);
 }

@@ -11,6 +11,8 @@
 #            SEL entries (events added while the daemon was down)
 #   api      the JSON API: bearer tokens from 0600 files, 401/403/200, targets and
 #            sensors as ipmitool reads them, reload reserved to admins
+#   tls      api.tls: the listener speaks only HTTPS with the configured certificate
+#            (verified by curl against its CA); plain HTTP and unverified clients fail
 #   prometheus  a real Prometheus scrapes /metrics and, with ipmi_exporter's
 #            documented multi-target scrape config, /ipmi: its query API
 #            returns ipmitool's temperature for a named sensor and BMC
@@ -395,6 +397,44 @@ EOF
   check "/metrics stays open" 200 "$(code "$URL/metrics")"
   daemon_stop
   check "no token in the daemon's log" 0 "$(grep -c -F -e "$(cat "$tmp/viewer.token")" -e "$(cat "$tmp/admin.token")" "$tmp/daemon.log")"
+  ;;
+tls)
+  # a CA and a server certificate for 127.0.0.1 made with the openssl CLI
+  (cd "$tmp" &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca &&
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 &&
+    printf 'subjectAltName=IP:127.0.0.1\n' >san.ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
+      -days 2 -extfile san.ext &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other-ca.pem -days 2 \
+      -subj /CN=other-ca) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log"; exit 1; }
+  chmod 600 "$tmp/server.key"
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/viewer.token"
+  chmod 600 "$tmp/viewer.token"
+  write_config 2
+  cat >>"$tmp/collector.yml" <<EOF
+api:
+  tls: {cert_file: $tmp/server.pem, key_file: $tmp/server.key}
+  require_tls: true
+  tokens:
+    - {name: viewer, role: read, token_file: $tmp/viewer.token}
+EOF
+  URL=https://127.0.0.1:$HTTP
+  export CURL_CA_BUNDLE=$tmp/ca.pem
+  daemon_start
+  check "HTTPS with the CA: /-/healthy 200" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/-/healthy")"
+  check_match "... the certificate is the configured one" "CN *= *127.0.0.1" \
+    "$(openssl s_client -connect 127.0.0.1:$HTTP -CAfile "$tmp/ca.pem" </dev/null 2>/dev/null | openssl x509 -noout -subject)"
+  check "HTTPS: the API with a token" 200 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$tmp/viewer.token")" "$URL/api/v1/targets")"
+  check_match "HTTPS: /metrics" "ipmi_collector_target_up" "$(curl -s "$URL/metrics")"
+  curl -s -o /dev/null --cacert "$tmp/other-ca.pem" "$URL/-/healthy"; rc=$?
+  check "a client that does not trust the CA: certificate refused (curl 60)" 60 "$rc"
+  check "plain HTTP on the same port: no answer" 000 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HTTP/-/healthy")"
+  check_match "the log says https" "serving https://" "$(cat "$tmp/daemon.log")"
+  daemon_stop
+  check "no key material or token in the log" 0 "$(grep -c -e 'PRIVATE KEY' -e "$(cat "$tmp/viewer.token")" "$tmp/daemon.log")"
   ;;
 *)
   echo "unknown mode $mode"; exit 2 ;;
