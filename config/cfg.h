@@ -74,6 +74,14 @@ struct cfg_label {
     char *value;
 };
 
+/* A target's Redfish endpoint (issue 8: virtual media, Redfish power and boot). */
+struct cfg_redfish {
+    char *url;                         /* http(s)://host[:port]; "{host}" = the target's host */
+    const struct cfg_profile *profile; /* credentials: user and password (suite ignored) */
+    char *ca_file;                     /* NULL: the system's CAs */
+    int insecure;                      /* 1: do not verify the certificate */
+};
+
 struct cfg_target {
     char *name;
     char *host; /* without brackets for IPv6 */
@@ -89,6 +97,8 @@ struct cfg_target {
     size_t ninclude;
     char *const *sensor_exclude;
     size_t nexclude;
+    int console_capture;               /* console: capture (keep SOL active, store the output) */
+    const struct cfg_redfish *redfish; /* NULL: none */
 };
 
 /* ---- alerting: (issue 7) ---- */

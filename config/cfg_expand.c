@@ -432,6 +432,8 @@ cfg_add_targets(struct cfg_ctx *x, const char *file, const char *name, size_t nl
         tg->ninclude = t->spec->ninclude;
         tg->sensor_exclude = t->spec->exclude;
         tg->nexclude = t->spec->nexclude;
+        tg->console_capture = t->spec->console_capture;
+        tg->redfish = t->spec->redfish;
     }
 }
 

@@ -28,6 +28,8 @@ struct cfg_spec {
     size_t ninclude;
     char **exclude;
     size_t nexclude;
+    int console_capture;
+    struct cfg_redfish *redfish;
 };
 
 struct cfg {

@@ -104,6 +104,17 @@ print_target(FILE *fp, const struct cfg_target *t)
         }
         fputs("}\n", fp);
     }
+    if (t->console_capture)
+        fputs("    console: capture\n", fp);
+    if (t->redfish) {
+        fputs("    redfish:\n", fp);
+        put_kv(fp, "      ", "url", t->redfish->url);
+        put_kv(fp, "      ", "profile", t->redfish->profile->name);
+        if (t->redfish->ca_file)
+            put_kv(fp, "      ", "ca_file", t->redfish->ca_file);
+        if (t->redfish->insecure)
+            fputs("      insecure_skip_verify: true\n", fp);
+    }
     if (t->ninclude || t->nexclude) {
         fputs("    sensors:\n", fp);
         if (t->ninclude) {
@@ -369,6 +380,11 @@ cfg_spec_free(struct cfg_spec *s)
     for (size_t i = 0; i < s->nexclude; i++)
         free(s->exclude[i]);
     free(s->exclude);
+    if (s->redfish) {
+        free(s->redfish->url);
+        free(s->redfish->ca_file);
+        free(s->redfish);
+    }
     free(s);
 }
 

@@ -119,11 +119,48 @@ walk_collectors(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, unsigned 
         cfg_errat(x, n, "collectors: the list is empty");
 }
 
+/* redfish: {url, profile, ca_file, insecure_skip_verify} */
+static void
+walk_redfish(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_spec *sp,
+             const struct cfg_profile *def)
+{
+    static const char *const keys[] = {"url", "profile", "ca_file", "insecure_skip_verify"};
+    static const char *const bools[] = {"false", "true"};
+    yaml_node_t *v[NKEYS(keys)];
+    struct cfg_redfish *r = calloc(1, sizeof(*r));
+    if (!r) {
+        x->oom = 1;
+        return;
+    }
+    sp->redfish = r;
+    r->profile = def;
+    if (cfg_map_collect(x, d, n, "redfish", keys, NKEYS(keys), v) != 0)
+        return;
+    if (!v[0])
+        cfg_errat(x, n, "redfish: missing key 'url' (https://HOST[:PORT])");
+    else if (cfg_get_str(x, v[0], "url", &r->url) == 0 && strncmp(r->url, "https://", 8) != 0 &&
+             strncmp(r->url, "http://", 7) != 0)
+        cfg_errat(x, v[0], "redfish url '%s': expected https://HOST[:PORT] (or http://)", r->url);
+    if (v[1]) {
+        const char *ps = cfg_scalar(x, v[1], "profile");
+        if (ps && !(r->profile = cfg_profile_find(x->c, ps)))
+            cfg_errat(x, v[1], "redfish profile: no profile named '%s'", ps);
+    }
+    if (v[2] && cfg_get_str(x, v[2], "ca_file", &r->ca_file) == 0)
+        cfg_check_file(x, v[2], "ca_file", r->ca_file, 0);
+    if (v[3]) {
+        int b = cfg_get_enum(x, v[3], "insecure_skip_verify", bools, 2);
+        if (b >= 0)
+            r->insecure = b;
+    }
+}
+
 static void
 walk_target(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
 {
-    static const char *const keys[] = {"name",     "address", "profile",    "labels",
-                                       "interval", "timeout", "collectors", "sensors"};
+    static const char *const keys[] = {"name",    "address",    "profile", "labels",  "interval",
+                                       "timeout", "collectors", "sensors", "console", "redfish"};
+    static const char *const console_modes[] = {"off", "capture"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg_tmpl t = {.collectors = CFG_COLL_DEFAULT};
     const char *name = NULL, *addr = NULL;
@@ -166,6 +203,13 @@ walk_target(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
         walk_collectors(x, d, v[6], &t.collectors);
     if (v[7])
         walk_sensors(x, d, v[7], sp);
+    if (v[8]) {
+        int m = cfg_get_enum(x, v[8], "console", console_modes, NKEYS(console_modes));
+        if (m >= 0)
+            sp->console_capture = m;
+    }
+    if (v[9])
+        walk_redfish(x, d, v[9], sp, t.profile);
     if (cfg_add_spec(x, sp) != 0)
         return;
     t.spec = sp;
