@@ -34,6 +34,7 @@ struct alert_rules {
     struct route *routes;
     size_t nroutes;
     uint64_t unreachable_after_ms;
+    struct list console_patterns;
 };
 
 static void
@@ -76,6 +77,7 @@ rules_free(struct alert_rules *r)
         free(rt->labels);
     }
     free(r->routes);
+    list_free(&r->console_patterns);
     free(r);
 }
 
@@ -91,6 +93,8 @@ alert_rules_new(const struct cfg *c, struct alert_rules **out)
         return IC_ENOMEM;
     r->refs = 1;
     r->unreachable_after_ms = a->unreachable_after_ms;
+    if (list_copy(&r->console_patterns, a->console_patterns, a->nconsole_patterns))
+        goto fail;
     r->routes = a->nroutes ? calloc(a->nroutes, sizeof(*r->routes)) : NULL;
     if (a->nroutes && !r->routes)
         goto fail;
@@ -159,7 +163,8 @@ alert_rules_same(const struct alert_rules *a, const struct alert_rules *b)
 {
     if (!a || !b)
         return a == b;
-    if (a->nroutes != b->nroutes || a->unreachable_after_ms != b->unreachable_after_ms)
+    if (a->nroutes != b->nroutes || a->unreachable_after_ms != b->unreachable_after_ms ||
+        !list_same(&a->console_patterns, &b->console_patterns))
         return 0;
     for (size_t i = 0; i < a->nroutes; i++) {
         const struct route *x = &a->routes[i], *y = &b->routes[i];
@@ -173,6 +178,15 @@ alert_rules_same(const struct alert_rules *a, const struct alert_rules *b)
                 return 0;
     }
     return 1;
+}
+
+const char *
+alert_rules_console_match(const struct alert_rules *r, const char *line)
+{
+    for (size_t i = 0; r && i < r->console_patterns.n; i++)
+        if (strstr(line, r->console_patterns.v[i]))
+            return r->console_patterns.v[i];
+    return NULL;
 }
 
 static int

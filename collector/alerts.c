@@ -437,6 +437,28 @@ alert_tracker_sel(struct alert_tracker *t, const struct alert_rules *rules,
     free(js);
 }
 
+void
+alert_console(const struct alert_rules *rules, const struct alert_who *who, const char *line,
+              uint64_t now, uint64_t seq, struct alert_buf *out)
+{
+    if (!rules)
+        return;
+    char key[256], summary[512];
+    snprintf(key, sizeof(key), "console/%s/%llu/%llu", who->name, (unsigned long long)now,
+             (unsigned long long)seq);
+    snprintf(summary, sizeof(summary), "%s: console: %.400s", who->name, line);
+    struct storage_alert a = {.key = key,
+                              .kind = "console",
+                              .status = "firing",
+                              .severity = "critical",
+                              .identity = "",
+                              .summary = summary,
+                              .sensor = "",
+                              .sensor_type = "",
+                              .starts_at = now};
+    raise_alert(rules, who, &a, out);
+}
+
 uint64_t
 alert_tracker_reach(struct alert_tracker *t, const struct alert_rules *rules,
                     const struct alert_who *who, int up, const char *error, uint64_t now,

@@ -48,6 +48,8 @@ void alert_rules_unref(struct alert_rules *r);
 /* 1 when a and b route the same way (either may be NULL). */
 int alert_rules_same(const struct alert_rules *a, const struct alert_rules *b);
 uint64_t alert_rules_unreachable_after(const struct alert_rules *r);
+/* The first console pattern line contains (borrowed), or NULL. */
+const char *alert_rules_console_match(const struct alert_rules *r, const char *line);
 /* The receivers (borrowed names, each once) of an alert; returns how many, at most max. */
 size_t alert_rules_route(const struct alert_rules *r, const char *kind, const char *severity,
                          const char *sensor_type, const struct alert_who *who, const char **out,
@@ -78,6 +80,10 @@ void alert_tracker_sweep(struct alert_tracker *t, const struct alert_rules *rule
 void alert_tracker_sel(struct alert_tracker *t, const struct alert_rules *rules,
                        const struct alert_who *who, const struct ipmi_sel_entry *e,
                        const uint8_t raw[16], uint64_t now_unix_ms, struct alert_buf *out);
+/* A captured console line that contains a panic pattern: a one-shot critical "console" alert.
+   seq tells apart equal lines captured in the same millisecond. */
+void alert_console(const struct alert_rules *rules, const struct alert_who *who, const char *line,
+                   uint64_t ts_unix_ms, uint64_t seq, struct alert_buf *out);
 /*
  * The end of a poll: up or not, with the error. Returns the time (unix ms)
  * at which "unreachable" would fire if the target stays down, 0 if none is due.

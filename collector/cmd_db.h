@@ -26,5 +26,6 @@ int cmd_inventory(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_console_log(int argc, char **argv);
 
 #endif

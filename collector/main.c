@@ -30,6 +30,7 @@ static const char main_help[] =
     "  query      history from the database: query sensor|sel|states -d DB [--since 2h]\n"
     "  alerts     the alert outbox: alerts list|retry ID|drop ID -d DB [--state dead]\n"
     "  audit      the audit log of API actions: audit -d DB [--who NAME] [--json]\n"
+    "  console-log  captured console output: console-log [NAME] -d DB [--grep panic]\n"
     "  daemon     watch the configured fleet, serve /metrics and /ipmi: daemon -c FILE\n"
     "\n"
     "The password is never taken from the command line: -E reads $IPMI_PASSWORD,\n"
@@ -94,6 +95,8 @@ main(int argc, char **argv)
         return cmd_alerts(argc - 1, argv + 1);
     if (strcmp(argv[1], "audit") == 0)
         return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(argv[1], "console-log") == 0)
+        return cmd_console_log(argc - 1, argv + 1);
     if (strcmp(argv[1], "daemon") == 0)
         return cmd_daemon(argc - 1, argv + 1);
     fprintf(stderr, "ipmi-collector: unknown command '%s'\n\n%s", argv[1], main_help);

@@ -163,6 +163,8 @@ struct cfg_alerting {
     uint64_t unreachable_after_ms; /* unreachable_after: 60s default, 1s..1d */
     unsigned debounce; /* debounce: 2 default, 1..20: sweeps a new sensor state must persist before
                           it fires or resolves */
+    char **console_patterns; /* a captured console line containing one raises a "console" alert */
+    size_t nconsole_patterns;
 };
 
 struct cfg;

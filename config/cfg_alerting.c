@@ -43,7 +43,7 @@
 
 static const char *const rcv_type_names[] = {"webhook", "alertmanager"};
 static const char *const severity_names[] = {"info", "ok", "warning", "critical"};
-static const char *const kind_names[] = {"sel", "sensor", "unreachable"};
+static const char *const kind_names[] = {"sel", "sensor", "unreachable", "console"};
 
 /* ---- small value helpers ---- */
 
@@ -523,7 +523,11 @@ walk_routes(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_al
 void
 cfg_walk_alerting(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
 {
-    static const char *const keys[] = {"receivers", "routes", "unreachable_after", "debounce"};
+    static const char *const keys[] = {"receivers", "routes", "unreachable_after", "debounce",
+                                       "console_patterns"};
+    /* What a kernel prints when it dies or is about to (a case-sensitive substring each). */
+    static const char *const default_patterns[] = {
+        "Kernel panic", "BUG: ", "Oops: ", "general protection fault", "Call Trace:"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg_alerting *a = calloc(1, sizeof(*a));
 
@@ -552,6 +556,22 @@ cfg_walk_alerting(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
         cfg_get_duration(x, v[2], "unreachable_after", MS_S, MS_D, &a->unreachable_after_ms);
     if (v[3])
         get_count(x, v[3], "debounce", 1, 20, &a->debounce);
+    if (v[4] && v[4]->type == YAML_SEQUENCE_NODE &&
+        v[4]->data.sequence.items.top == v[4]->data.sequence.items.start)
+        return; /* console_patterns: [] = none */
+    if (v[4]) {
+        cfg_walk_str_list(x, d, v[4], "console_patterns", &a->console_patterns,
+                          &a->nconsole_patterns);
+        return;
+    }
+    a->console_patterns = calloc(NKEYS(default_patterns), sizeof(char *));
+    if (!a->console_patterns) {
+        x->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < NKEYS(default_patterns); i++)
+        if ((a->console_patterns[i] = cfg_strdup(x, default_patterns[i])))
+            a->nconsole_patterns++;
 }
 
 /* ---- lifetime, accessors, secrets ---- */
@@ -596,6 +616,7 @@ cfg_alerting_free(struct cfg_alerting *a)
         free_list(rt->targets, rt->ntargets);
     }
     free(a->routes);
+    free_list(a->console_patterns, a->nconsole_patterns);
     free(a);
 }
 

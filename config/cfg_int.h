@@ -142,6 +142,9 @@ int cfg_name_ok(const char *s);
 void cfg_check_file(struct cfg_ctx *x, yaml_node_t *n, const char *what, const char *path,
                     int private);
 char *cfg_strdup(struct cfg_ctx *x, const char *s);
+/* A list of strings of 1 to 128 bytes (cfg_targets.c) into a new *out, *nout. 0 or -1. */
+int cfg_walk_str_list(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, const char *what,
+                      char ***out, size_t *nout);
 /* Matches map's keys against keys[]: vals[i] = value of keys[i] or NULL. -1 if not a map. */
 int cfg_map_collect(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *map, const char *where,
                     const char *const *keys, size_t nkeys, yaml_node_t **vals);

@@ -236,6 +236,9 @@ print_alerting(FILE *fp, const struct cfg_alerting *a)
     fputs("alerting:\n", fp);
     put_dur(fp, "  ", "unreachable_after", a->unreachable_after_ms);
     fprintf(fp, "  debounce: %u\n", a->debounce);
+    fputs("  console_patterns: ", fp);
+    put_list(fp, a->console_patterns, a->nconsole_patterns);
+    fputc('\n', fp);
     fputs(a->nreceivers ? "  receivers:\n" : "  receivers: []\n", fp);
     for (size_t i = 0; i < a->nreceivers; i++)
         print_receiver(fp, &a->receivers[i]);

@@ -11,9 +11,9 @@
 
 static const char *const coll_names[] = {"sensors", "sel", "fru", "chassis", "dcmi"};
 
-static int
-walk_str_list(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, const char *what, char ***out,
-              size_t *nout)
+int
+cfg_walk_str_list(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, const char *what,
+                  char ***out, size_t *nout)
 {
     if (n->type != YAML_SEQUENCE_NODE) {
         cfg_errat(x, n, "%s: expected a list, got %s", what, cfg_kind(n));
@@ -90,9 +90,9 @@ walk_sensors(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_s
     if (cfg_map_collect(x, d, n, "sensors", keys, NKEYS(keys), v) != 0)
         return;
     if (v[0])
-        walk_str_list(x, d, v[0], "sensors.include", &sp->include, &sp->ninclude);
+        cfg_walk_str_list(x, d, v[0], "sensors.include", &sp->include, &sp->ninclude);
     if (v[1])
-        walk_str_list(x, d, v[1], "sensors.exclude", &sp->exclude, &sp->nexclude);
+        cfg_walk_str_list(x, d, v[1], "sensors.exclude", &sp->exclude, &sp->nexclude);
 }
 
 static void

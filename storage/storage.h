@@ -281,6 +281,23 @@ int storage_query_outbox(struct storage *st, const struct storage_filter *f,
 int storage_query_audit(struct storage *st, const struct storage_filter *f, enum storage_format fmt,
                         FILE *fp);
 
+/* ---- console capture (issue 8) ---------------------------------------------- */
+
+/* One line of a target's console (no CR/LF), as captured at ts_unix_ms. */
+struct storage_console_line {
+    uint64_t ts_unix_ms;
+    const char *text;
+};
+/* Lines of target's console, with alerts they raised (panic patterns) in the same transaction.
+   Like put_samples: IC_ETOOBIG when the queue is full (then keep the alerts and retry). */
+int storage_put_console(struct storage *st, const char *target,
+                        const struct storage_console_line *v, size_t n,
+                        const struct storage_alert *a, size_t na);
+/* Captured console lines, oldest first: f->target, f->grep (in the line), since, after_id,
+   limit. Text format: "TIME LINE" (with the target first when f->target is NULL). */
+int storage_query_console(struct storage *st, const struct storage_filter *f,
+                          enum storage_format fmt, FILE *fp);
+
 /* ---- the audit log (issue 8) ---------------------------------------------- */
 
 /* An action asked through the API and how it ended. Strings are copied. */

@@ -60,6 +60,8 @@ storage_stmts_free(struct storage *st)
     storage_outbox_stmts_free(st);
     sqlite3_finalize(st->audit_stmt);
     st->audit_stmt = NULL;
+    sqlite3_finalize(st->console_stmt);
+    st->console_stmt = NULL;
 }
 
 sqlite3_stmt *
@@ -401,6 +403,9 @@ storage_apply(struct storage *st, const struct storage_msg *m)
         return apply_inventory(st, m, tid);
     case SMSG_STATE:
         rc = apply_state(st, m, tid);
+        break;
+    case SMSG_CONSOLE:
+        rc = storage_apply_console(st, m, tid);
         break;
     default:
         return SQLITE_MISUSE;

@@ -22,7 +22,7 @@
 #include "poller.h"
 #include "storage.h"
 
-#define STORAGE_SCHEMA_VERSION 3
+#define STORAGE_SCHEMA_VERSION 4
 #define STORAGE_BATCH_ROWS     4096  /* rows per transaction: bounds WAL growth and latency */
 #define STORAGE_TICK_MS        250   /* the writer wakes at least this often */
 #define STORAGE_RETENTION_MS   60000 /* periodic retention */
@@ -37,9 +37,10 @@ enum storage_msg_kind {
     SMSG_SDR,
     SMSG_INVENTORY,
     SMSG_STATE,
-    SMSG_CTL,    /* flush, retention, stop, test hooks: handled outside transactions */
-    SMSG_OUTBOX, /* an outcome of delivery or an operator's retry/drop */
-    SMSG_AUDIT,  /* an action asked through the API (storage_audit.c) */
+    SMSG_CTL,     /* flush, retention, stop, test hooks: handled outside transactions */
+    SMSG_OUTBOX,  /* an outcome of delivery or an operator's retry/drop */
+    SMSG_AUDIT,   /* an action asked through the API (storage_audit.c) */
+    SMSG_CONSOLE, /* console lines captured over SOL (storage_console.c) */
 };
 
 enum storage_outbox_op { SOB_DELIVERED = 1, SOB_FAILED, SOB_RETRY, SOB_DROP };
@@ -106,8 +107,9 @@ struct storage_msg {
         uint64_t next_at;
         int dead;
         const char *error;
-    } ob;                           /* SMSG_OUTBOX */
-    const struct storage_audit *au; /* SMSG_AUDIT */
+    } ob;                                   /* SMSG_OUTBOX */
+    const struct storage_audit *au;         /* SMSG_AUDIT */
+    const struct storage_console_line *con; /* SMSG_CONSOLE: n lines */
     int reset;
     int has_cursor;
     struct ipmi_sel_cursor cursor;
@@ -151,6 +153,7 @@ struct storage {
     sqlite3_stmt *stmt[SST_COUNT];
     sqlite3_stmt *ostmt[8];       /* storage_outbox.c's */
     sqlite3_stmt *audit_stmt;     /* storage_audit.c's */
+    sqlite3_stmt *console_stmt;   /* storage_console.c's */
     struct storage_msg **pending; /* kept until committed, oldest first */
     size_t npending, pending_cap;
     uint64_t next_retention_ms; /* monotonic */
@@ -210,8 +213,9 @@ sqlite3_stmt *storage_stmt_cached(struct storage *st, sqlite3_stmt **slot, const
 int storage_apply(struct storage *st, const struct storage_msg *m);
 void storage_stmts_free(struct storage *st);
 
-/* storage_audit.c: inside the writer's transaction. */
+/* storage_audit.c, storage_console.c: inside the writer's transaction. */
 int storage_apply_audit(struct storage *st, const struct storage_msg *m);
+int storage_apply_console(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid);
 
 /* storage_query.c: building blocks for other readers (storage_audit.c); rmu held. */
 int storage_read_prepare(struct storage *st, const char *sql, sqlite3_stmt **s);

@@ -9,6 +9,7 @@
  *    downsample_ms = 0 they are just deleted. Sensor by sensor, so that each
  *    statement is a range of the (sensor_id, ts) key and not a table scan, and
  *    256 sensors per transaction, so the WAL and the pause stay small.
+ *    Captured console lines go at the same age (consoles can be chatty).
  * 2. SEL entries, SEL resets, state transitions and downsampled rows are kept
  *    STORAGE_LONG_FACTOR (10) times longer: they are small, and "what happened
  *    to this server last month" is the question they answer.
@@ -262,8 +263,12 @@ storage_retention_run(struct storage *st, uint64_t now)
     uint64_t long_keep = keep * STORAGE_LONG_FACTOR;
     uint64_t long_cutoff = now > long_keep ? now - long_keep : 0;
 
-    if (cutoff)
+    if (cutoff) {
         sweep_samples(&r, cutoff, 1);
+        chunked(&r,
+                "DELETE FROM console WHERE id IN (SELECT id FROM console WHERE ts < ?1 LIMIT ?2)",
+                cutoff);
+    }
     if (long_cutoff) {
         chunked(&r,
                 "DELETE FROM sel WHERE id IN (SELECT id FROM sel WHERE stored_at < ?1 LIMIT ?2)",

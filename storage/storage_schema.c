@@ -180,8 +180,21 @@ static const char schema_v3[] = "CREATE TABLE audit("
                                 " duration_ms INTEGER NOT NULL, details TEXT NOT NULL);"
                                 "CREATE INDEX audit_ts ON audit(ts);";
 
+/*
+ * Version 4 (issue 8): console output captured over Serial-over-LAN, one row
+ * per line (CR and the newline removed), kept for the raw retention.
+ */
+static const char schema_v4[] = "CREATE TABLE console("
+                                " id INTEGER PRIMARY KEY,"
+                                " target_id INTEGER NOT NULL,"
+                                " ts INTEGER NOT NULL,"
+                                " line TEXT NOT NULL);"
+                                "CREATE INDEX console_target ON console(target_id, ts);"
+                                "CREATE INDEX console_ts ON console(ts);";
+
 /* migrations[v] brings version v to v + 1. */
-static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3};
+static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
+                                                               schema_v4};
 
 static int
 user_version(sqlite3 *db, int *v)

@@ -327,7 +327,7 @@ test_errors(void **state)
               "t.yml:7:5: routes: there are no receivers (add alerting.receivers)\n"
               "t.yml:7:40: match.severity: unknown value 'bad' (expected info, ok, warning, "
               "critical)\n"
-              "t.yml:7:52: match.kind: unknown value 'x' (expected sel, sensor, unreachable)");
+              "t.yml:7:52: match.kind: unknown value 'x' (expected sel, sensor, unreachable, console)");
 }
 
 static void

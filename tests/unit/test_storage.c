@@ -474,6 +474,94 @@ test_retention_many_sensors(void **state)
     storage_close(st);
 }
 
+/* Console lines: stored per line, found by target, text, time and id; trimmed with raw samples. */
+static void
+test_console_lines(void **state)
+{
+    (void)state;
+    struct storage_opts o = {.retention_raw_ms = 3600000};
+    struct storage *st = open_started(&o);
+    struct storage_console_line a[] = {{T0, "host001 login: root"},
+                                       {T0 + 1000, "Kernel panic - not syncing: VFS"},
+                                       {T0 + 7200000, "host001 login:"}};
+    struct storage_console_line b[] = {{T0 + 10, "other host"}};
+    assert_int_equal(storage_put_console(st, "n1", a, 3, NULL, 0), 0);
+    assert_int_equal(storage_put_console(st, "n2", b, 1, NULL, 0), 0);
+    assert_int_equal(storage_put_console(st, "n2", NULL, 0, NULL, 0), IC_EINVAL);
+    assert_int_equal(storage_flush(st), 0);
+    struct storage_filter f = {.target = "n1"};
+    char *out = capture(storage_query_console, st, &f, STORAGE_TEXT, 0);
+    assert_non_null(strstr(out, "Z host001 login: root\n"));
+    assert_non_null(strstr(out, "Z Kernel panic - not syncing: VFS\n"));
+    assert_null(strstr(out, "other host"));
+    free(out);
+    f.grep = "PANIC";
+    out = capture(storage_query_console, st, &f, STORAGE_JSON, 0);
+    assert_non_null(strstr(out, "\"line\": \"Kernel panic - not syncing: VFS\""));
+    assert_null(strstr(out, "login"));
+    free(out);
+    struct storage_filter g = {.after_id = 2, .limit = 1};
+    out = capture(storage_query_console, st, &g, STORAGE_TEXT, 0);
+    assert_non_null(strstr(out, "n1 ")); /* the whole fleet: the target leads each line */
+    assert_non_null(strstr(out, "host001 login:\n"));
+    assert_null(strstr(out, "other host"));
+    free(out);
+    /* Retention (1 h): the two early lines of n1 and n2's line go, the late one stays. */
+    assert_int_equal(storage_retention_now(st, T0 + 7200000), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM console"), 1);
+    storage_close(st);
+}
+
+/* The audit log: every field kept, filters by who, target (one of several) and text. */
+static void
+test_audit_rows(void **state)
+{
+    (void)state;
+    struct storage *st = open_started(NULL);
+    struct storage_audit a = {.ts_unix_ms = T0,
+                              .who = "ops",
+                              .source = "10.1.2.3",
+                              .action = "power",
+                              .params = "{\"action\":\"off\"}",
+                              .targets = "bmc1,bmc12",
+                              .result = "partial",
+                              .ok = 1,
+                              .failed = 1,
+                              .duration_ms = 42,
+                              .details = "[{\"target\":\"bmc1\",\"ok\":true}]"};
+    assert_int_equal(storage_put_audit(st, &a), 0);
+    a.who = "root";
+    a.targets = "bmc2";
+    a.result = "refused: no target 'bmc2'";
+    a.params = NULL; /* stored as {} */
+    a.details = NULL;
+    assert_int_equal(storage_put_audit(st, &a), 0);
+    assert_int_equal(storage_flush(st), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM audit"), 2);
+    struct storage_filter f = {.who = "ops"};
+    char *out = capture(storage_query_audit, st, &f, STORAGE_JSON, 0);
+    assert_non_null(strstr(out, "\"params\": {\"action\":\"off\"}")); /* JSON, not a string */
+    assert_non_null(strstr(out, "\"source\": \"10.1.2.3\""));
+    assert_non_null(strstr(out, "\"duration_ms\": 42"));
+    assert_non_null(strstr(out, "\"time\": \"2023-11-14T22:15:00.000Z\""));
+    assert_null(strstr(out, "root"));
+    free(out);
+    struct storage_filter t = {.target = "bmc1"}; /* not bmc12's prefix match */
+    out = capture(storage_query_audit, st, &t, STORAGE_CSV, 0);
+    assert_non_null(strstr(out, ",ops,"));
+    assert_null(strstr(out, ",root,"));
+    free(out);
+    struct storage_filter g = {.grep = "REFUSED"};
+    out = capture(storage_query_audit, st, &g, STORAGE_JSON, 0);
+    assert_non_null(strstr(out, "\"params\": {}"));
+    assert_null(strstr(out, "\"ops\""));
+    free(out);
+    /* Never trimmed by retention. */
+    assert_int_equal(storage_retention_now(st, T0 + 1000ull * 86400000), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM audit"), 2);
+    storage_close(st);
+}
+
 static void
 test_retention_drop(void **state)
 {
@@ -571,6 +659,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_and_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_future_and_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_console_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targets_upsert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_samples_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sel_dedup_and_reset, setup, teardown),
