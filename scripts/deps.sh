@@ -9,6 +9,9 @@ IC_BUILD_DEPS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-f
 # The simulated BMCs (../shared/bmcsim) and the peer tools the tests compare with.
 IC_TEST_DEPS=(openipmi ipmitool freeipmi-tools python3 python3-cryptography util-linux procps
   iproute2 bc curl openssl prometheus prometheus-ipmi-exporter prometheus-alertmanager)
+# The simulated Redfish BMCs (../shared/redfishsim: python3, openssl) and an ISO for the
+# virtual media test (genisoimage; without it the test uses random bytes).
+IC_TEST_DEPS+=(genisoimage)
 
 ic_install_deps() {
   local missing=()
