@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "ic_err.h"
 #include "log.h"
+#include "secret.h"
 #include "storage.h"
 
 #define ACT_PARALLEL    32 /* targets of one job running at once */
@@ -53,6 +54,8 @@ struct act_job {
     long confirm;
     int power, bootdev, persistent, efi;
     unsigned wait_ms;
+    int via_redfish, boot_once, then_power;
+    char *image;
     exp_act_done_fn done;
     void *ctx;
     uint64_t start_wall, start_mono;
@@ -124,6 +127,13 @@ job_free(struct act_job *j)
         free(j->sel[i].value);
     }
     free(j->sel);
+    free(j->image);
+    for (size_t i = 0; j->acts && i < j->n; i++) {
+        free(j->acts[i].rf_url);
+        free(j->acts[i].rf_user);
+        free(j->acts[i].rf_ca_file);
+        secret_free(j->acts[i].rf_password);
+    }
     for (size_t i = 0; j->names && i < j->n; i++)
         free(j->names[i]);
     free(j->names);
@@ -156,11 +166,16 @@ act_submit(void *arg, const struct exp_act_req *rq, exp_act_done_fn done, void *
     j->persistent = rq->persistent;
     j->efi = rq->efi;
     j->wait_ms = rq->wait_ms;
+    j->via_redfish = rq->via_redfish;
+    j->boot_once = rq->boot_once;
+    j->then_power = rq->then_power;
+    j->image = rq->image ? strdup(rq->image) : NULL;
     j->done = done;
     j->ctx = ctx;
     j->start_wall = clock_wall_ms();
     j->start_mono = clock_mono_ms();
-    int bad = !j->who || !j->source || !j->params || (rq->target && !j->target);
+    int bad = !j->who || !j->source || !j->params || (rq->target && !j->target) ||
+              (rq->image && !j->image);
     if (!bad && rq->nselector) {
         j->sel = calloc(rq->nselector, sizeof(*j->sel));
         bad = !j->sel;
@@ -220,7 +235,25 @@ act_target_done(struct tgt_act *a)
 static const char *
 kind_str(enum exp_act_kind k)
 {
-    return k == EXP_ACT_POWER ? "power" : "bootdev";
+    switch (k) {
+    case EXP_ACT_POWER:
+        return "power";
+    case EXP_ACT_BOOTDEV:
+        return "bootdev";
+    case EXP_ACT_MEDIA_INSERT:
+        return "media-insert";
+    case EXP_ACT_MEDIA_EJECT:
+        return "media-eject";
+    default:
+        return "media-status";
+    }
+}
+
+/* Reads of the BMC's state are not actions: they leave no audit row. */
+static int
+audited(const struct act_job *j)
+{
+    return j->kind != EXP_ACT_MEDIA_STATUS;
 }
 
 static char *
@@ -315,7 +348,8 @@ refuse(struct act_runner *r, struct storage *st, struct act_job *j, unsigned sta
                               .result = result,
                               .duration_ms = clock_mono_ms() - j->start_mono,
                               .details = "[]"};
-    audit_put(r, st, &a);
+    if (audited(j))
+        audit_put(r, st, &a);
     log_warn("api: %s by %s from %s refused: %s", kind_str(j->kind), j->who, j->source, why);
     j->done(j->ctx, status, o ? json_take(o) : NULL);
 }
@@ -329,14 +363,23 @@ result_json(const struct act_job *j, size_t i)
         return NULL;
     json_object_object_add(o, "target", json_object_new_string(j->names[i]));
     json_object_object_add(o, "ok", json_object_new_boolean(a->err == 0));
-    if (j->kind == EXP_ACT_POWER)
+    if (j->kind == EXP_ACT_POWER || (j->kind == EXP_ACT_MEDIA_INSERT && j->then_power >= 0))
         json_object_object_add(
             o, "power",
             a->power_on < 0 ? NULL : json_object_new_string(a->power_on ? "on" : "off"));
-    else
+    if (j->kind == EXP_ACT_BOOTDEV)
         json_object_object_add(o, "device",
                                a->device < 0 ? NULL
                                              : json_object_new_string(ipmi_bootdev_str(a->device)));
+    if (j->kind >= EXP_ACT_MEDIA_INSERT) {
+        struct json_object *m = a->media_inserted < 0 ? NULL : json_object_new_object();
+        if (m) {
+            json_object_object_add(m, "inserted", json_object_new_boolean(a->media_inserted));
+            json_object_object_add(
+                m, "image", a->media_image[0] ? json_object_new_string(a->media_image) : NULL);
+        }
+        json_object_object_add(o, "media", m);
+    }
     json_object_object_add(o, "error", a->err ? json_object_new_string(a->msg) : NULL);
     json_object_object_add(o, "duration_ms", json_object_new_int64((int64_t)a->duration_ms));
     return o;
@@ -375,7 +418,8 @@ complete(struct act_runner *r, struct storage *st, struct act_job *j)
                               .failed = (unsigned)(j->n - ok),
                               .duration_ms = clock_mono_ms() - j->start_mono,
                               .details = details};
-    audit_put(r, st, &a);
+    if (audited(j))
+        audit_put(r, st, &a);
     log_info("api: %s %s by %s from %s: %s (%zu of %zu targets ok)", kind_str(j->kind), j->params,
              j->who, j->source, result, ok, j->n);
 
@@ -385,7 +429,11 @@ complete(struct act_runner *r, struct storage *st, struct act_job *j)
         /* One target: its result is the answer; the status says how it went. */
         o = results ? json_object_get(json_object_array_get_idx(results, 0)) : NULL;
         const struct tgt_act *t = &j->acts[0];
-        status = t->err == 0 ? 200 : t->err == IC_EBUSY ? 409 : t->err == IC_ECANCELED ? 503 : 502;
+        status = t->err == 0              ? 200
+                 : t->err == IC_EBUSY     ? 409
+                 : t->err == IC_ECANCELED ? 503
+                 : t->err == IC_EINVAL    ? 400 /* a request this target cannot take */
+                                          : 502;
     } else {
         o = json_object_new_object();
         if (o) {
@@ -469,7 +517,31 @@ resolve(struct act_runner *r, const struct act_env *env, struct act_job *j)
     for (size_t i = 0; i < n; i++) {
         struct tgt_act *a = &j->acts[i];
         j->names[i] = strdup(env->spec_at(env->arg, slots[i])->name);
-        a->kind = j->kind == EXP_ACT_POWER ? TACT_POWER : TACT_BOOTDEV;
+        if (!j->names[i]) {
+            j->n = i + 1;
+            free(slots);
+            j->done(j->ctx, 500, NULL);
+            return -1;
+        }
+        static const enum tgt_act_kind kinds[] = {[EXP_ACT_POWER] = TACT_POWER,
+                                                  [EXP_ACT_BOOTDEV] = TACT_BOOTDEV,
+                                                  [EXP_ACT_MEDIA_INSERT] = TACT_MEDIA_INSERT,
+                                                  [EXP_ACT_MEDIA_EJECT] = TACT_MEDIA_EJECT,
+                                                  [EXP_ACT_MEDIA_STATUS] = TACT_MEDIA_STATUS};
+        const struct tgt_spec *sp = env->spec_at(env->arg, slots[i]);
+        a->kind = kinds[j->kind];
+        a->target = j->names[i];
+        a->via_redfish = j->via_redfish || j->kind >= EXP_ACT_MEDIA_INSERT;
+        a->image = j->image;
+        a->boot_once = j->boot_once;
+        a->then_power = j->then_power;
+        if (a->via_redfish && sp->rf_url) {
+            a->rf_url = strdup(sp->rf_url);
+            a->rf_user = strdup(sp->rf_user);
+            a->rf_ca_file = sp->rf_ca_file ? strdup(sp->rf_ca_file) : NULL;
+            a->rf_password = secret_new(secret_bytes(sp->rf_password), secret_len(sp->rf_password));
+            a->rf_insecure = sp->rf_insecure;
+        }
         a->power = j->power;
         a->bootdev = j->bootdev;
         a->persistent = j->persistent;
@@ -477,18 +549,13 @@ resolve(struct act_runner *r, const struct act_env *env, struct act_job *j)
         a->confirm_ms = j->wait_ms                    ? j->wait_ms
                         : j->power == IPMI_POWER_SOFT ? SOFT_WAIT_MS
                                                       : POWER_WAIT_MS;
-        a->power_on = a->device = -1;
+        a->power_on = a->device = a->media_inserted = -1;
         a->done = act_target_done;
         a->job = j;
         a->idx = i;
         a->slot = slots[i];
     }
     free(slots);
-    for (size_t i = 0; i < n; i++)
-        if (!j->names[i]) {
-            j->done(j->ctx, 500, NULL);
-            return -1;
-        }
     log_info("api: %s %s asked by %s from %s for %zu target%s", kind_str(j->kind), j->params,
              j->who, j->source, n, n == 1 ? "" : "s");
     return 0;
@@ -499,7 +566,10 @@ dispatch(const struct act_env *env, struct act_job *j)
 {
     while (j->dispatched < j->n && j->dispatched - j->finished < ACT_PARALLEL) {
         struct tgt_act *a = &j->acts[j->dispatched++];
-        pool_act(env->pool, a->slot, a);
+        if (a->via_redfish)
+            rf_pool_submit(env->rf, a);
+        else
+            pool_act(env->pool, a->slot, a);
     }
 }
 

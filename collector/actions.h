@@ -19,6 +19,7 @@ struct act_runner;
 /* What the main thread lends the runner for one call. */
 struct act_env {
     struct pool *pool;
+    struct rf_pool *rf; /* Redfish actions (media, "via": "redfish") */
     struct storage *st; /* the audit log; NULL: none */
     /* The running configuration's target in slot (NULL: empty), for slots 0 .. nslots-1. */
     const struct tgt_spec *(*spec_at)(void *arg, size_t slot);

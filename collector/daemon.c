@@ -54,7 +54,8 @@ struct daemon {
     struct storage *st;
     struct exp_http *http;
     struct pool *pool;
-    struct act_runner *acts; /* API actions (power, boot device) */
+    struct act_runner *acts; /* API actions (power, boot device, media) */
+    struct rf_pool *rf;      /* their Redfish side */
     struct slotrec *slots;
     size_t nslots;
     size_t ntargets;
@@ -437,8 +438,12 @@ spec_at(void *arg, size_t slot)
 static struct act_env
 act_env(struct daemon *d)
 {
-    return (struct act_env){
-        .pool = d->pool, .st = d->st, .spec_at = spec_at, .arg = d, .nslots = d->nslots};
+    return (struct act_env){.pool = d->pool,
+                            .rf = d->rf,
+                            .st = d->st,
+                            .spec_at = spec_at,
+                            .arg = d,
+                            .nslots = d->nslots};
 }
 
 static void
@@ -614,6 +619,18 @@ cmd_daemon(int argc, char **argv)
         log_err("cannot create the action runner");
         goto out;
     }
+    const struct cfg_api *cfa = cfg_api(d.cfg);
+    struct rf_pool_opts ro = {0};
+    if (cfa && cfa->media_listen)
+        ro = (struct rf_pool_opts){.media_listen = cfa->media_listen,
+                                   .media_host = cfa->media_host,
+                                   .media_dirs = cfa->media_dirs,
+                                   .nmedia_dirs = cfa->nmedia_dirs,
+                                   .media_ttl_ms = cfa->media_ttl_ms};
+    if (rf_pool_new(&ro, &d.rf, err, sizeof(err)) != 0) {
+        log_err("api.media: %s", err);
+        goto out;
+    }
     exp_api_set_backend(d.api, d.st, act_submit, d.acts);
     struct exp_http_opts ho = {.api = d.api,
                                .listen = g->listen,
@@ -674,6 +691,8 @@ out:
     if (d.pool)
         pool_free(d.pool, 2000);
     d.pool = NULL;
+    rf_pool_free(d.rf); /* Redfish calls under way finish (their own timeouts bound the wait) */
+    d.rf = NULL;
     if (d.acts) {
         /* Before the HTTP server: suspended connections get their answer first. */
         struct act_env env = act_env(&d);

@@ -57,6 +57,12 @@ struct tgt_spec {
     int sel_known;                 /* the SEL was read before */
     struct storage_active *active; /* firing alerts of the target */
     size_t nactive;
+    /* Serial-over-LAN: keep the console active and store its output. */
+    int console_capture;
+    /* Redfish (NULL rf_url: none): the URL with {host} replaced, credentials, TLS. */
+    char *rf_url, *rf_user, *rf_ca_file;
+    struct secret *rf_password;
+    int rf_insecure;
 };
 
 /* Builds a spec for target i of c (secrets resolved now; rules referenced, may be NULL).
@@ -90,18 +96,34 @@ struct daemon_ctx {
 };
 
 /* ---- an action asked through the API, as one target runs it (target_act.c) ---- */
-enum tgt_act_kind { TACT_POWER = 1, TACT_BOOTDEV };
+enum tgt_act_kind {
+    TACT_POWER = 1,
+    TACT_BOOTDEV,
+    TACT_MEDIA_INSERT, /* Redfish only (rf_pool.c) */
+    TACT_MEDIA_EJECT,
+    TACT_MEDIA_STATUS,
+};
 struct tgt_act {
     enum tgt_act_kind kind;
     int power;           /* TACT_POWER: enum ipmi_power_action */
     int bootdev;         /* TACT_BOOTDEV: enum ipmi_bootdev */
     int persistent, efi; /* TACT_BOOTDEV */
     unsigned confirm_ms; /* TACT_POWER: how long the power state may take to agree */
+    /* Redfish (via_redfish, and the media kinds): the target's settings, owned by the act */
+    int via_redfish;
+    const char *target; /* the target's name (the runner's copy) */
+    char *rf_url, *rf_user, *rf_ca_file;
+    struct secret *rf_password;
+    int rf_insecure;
+    const char *image; /* TACT_MEDIA_INSERT: URL or local path (the runner's copy) */
+    int boot_once, then_power;
     /* the outcome, set by the target before done() */
-    int err;       /* 0 or IC_E* */
-    char msg[256]; /* why it failed, for an operator ("" when it worked) */
-    int power_on;  /* the power state read back; -1 unknown */
-    int device;    /* the boot device read back; -1 unknown */
+    int err;               /* 0 or IC_E* */
+    char msg[256];         /* why it failed, for an operator ("" when it worked) */
+    int power_on;          /* the power state read back; -1 unknown */
+    int device;            /* the boot device read back; -1 unknown */
+    int media_inserted;    /* media kinds: the slot as read back; -1 unknown */
+    char media_image[512]; /* its image ("" when empty) */
     uint64_t duration_ms;
     /* the runner's (actions.c) */
     void (*done)(struct tgt_act *a); /* on the target's thread, exactly once */
@@ -124,6 +146,22 @@ void target_abort(struct target *t);
 size_t target_live_count(void);
 /* Runs a over the target's session (target_act.c); a->done follows. One action at a time. */
 void target_act(struct target *t, struct tgt_act *a);
+
+/* ---- rf_pool.c: the Redfish actions' worker threads (rf_ calls block) ---- */
+struct rf_pool;
+struct rf_pool_opts {
+    unsigned threads;         /* 0: 4 */
+    const char *media_listen; /* NULL: no media server (local images refused) */
+    const char *media_host;   /* host put in image URLs; NULL: the listen host */
+    char *const *media_dirs;  /* local images must be under one of these */
+    size_t nmedia_dirs;
+    uint64_t media_ttl_ms;
+};
+int rf_pool_new(const struct rf_pool_opts *o, struct rf_pool **out, char *err, size_t errlen);
+/* Runs a (via_redfish or a media kind) on a worker; a->done follows on that thread. */
+void rf_pool_submit(struct rf_pool *p, struct tgt_act *a);
+/* Queued acts finish with IC_ECANCELED; running ones are waited for; the media server stops. */
+void rf_pool_free(struct rf_pool *p);
 
 /* ---- pool.c ---- */
 struct pool;

@@ -37,7 +37,7 @@ static void
 act_orphan(struct tgt_act *a, const char *why)
 {
     a->err = IC_ECANCELED;
-    a->power_on = a->device = -1;
+    a->power_on = a->device = a->media_inserted = -1;
     snprintf(a->msg, sizeof(a->msg), "%s", why);
     a->done(a);
 }

@@ -168,7 +168,7 @@ on_bootdev(void *arg, int err, int got)
 void
 target_act(struct target *t, struct tgt_act *a)
 {
-    a->power_on = a->device = -1;
+    a->power_on = a->device = a->media_inserted = -1;
     if (t->removing || !t->s) {
         a->err = IC_ECANCELED;
         snprintf(a->msg, sizeof(a->msg), "the target is being removed");

@@ -57,6 +57,43 @@ labels_json(const struct cfg_target *ct)
     return r;
 }
 
+/* The url with every "{host}" replaced by host (an IPv6 host in brackets). */
+static char *
+expand_host(const char *url, const char *host)
+{
+    const char *k = "{host}";
+    int v6 = strchr(host, ':') != NULL;
+    size_t n = 0, hl = strlen(host) + (v6 ? 2 : 0);
+    for (const char *p = strstr(url, k); p; p = strstr(p + 6, k))
+        n++;
+    char *out = malloc(strlen(url) + n * hl + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = url; *p;) {
+        if (strncmp(p, k, 6) == 0) {
+            o += sprintf(o, v6 ? "[%s]" : "%s", host);
+            p += 6;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int
+redfish_of(const struct cfg_target *ct, struct tgt_spec *s, char *err, size_t errlen)
+{
+    const struct cfg_redfish *r = ct->redfish;
+    s->rf_url = expand_host(r->url, ct->host);
+    s->rf_user = strdup(r->profile->user ? r->profile->user : "");
+    s->rf_ca_file = r->ca_file ? strdup(r->ca_file) : NULL;
+    s->rf_insecure = r->insecure;
+    if (!s->rf_url || !s->rf_user || (r->ca_file && !s->rf_ca_file))
+        return IC_ENOMEM;
+    return cfg_profile_password(r->profile, &s->rf_password, err, errlen);
+}
+
 int
 tgt_spec_new(const struct cfg *c, size_t i, struct alert_rules *rules, struct tgt_spec **out,
              char *err, size_t errlen)
@@ -105,6 +142,9 @@ tgt_spec_new(const struct cfg *c, size_t i, struct alert_rules *rules, struct tg
         goto fail;
     if ((rc = cfg_profile_kg(p, &s->kg, err, errlen)) != 0)
         goto fail;
+    s->console_capture = ct->console_capture;
+    if (ct->redfish && (rc = redfish_of(ct, s, err, errlen)) != 0)
+        goto fail;
     *out = s;
     return 0;
 fail:
@@ -132,6 +172,10 @@ tgt_spec_free(struct tgt_spec *s)
     free(s->sdr_blob);
     free(s->active);
     free(s->labels_json);
+    free(s->rf_url);
+    free(s->rf_user);
+    free(s->rf_ca_file);
+    secret_free(s->rf_password);
     alert_rules_unref(s->rules);
     free(s);
 }
@@ -165,6 +209,12 @@ same_list(char *const *a, size_t na, char *const *b, size_t nb)
     return 1;
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 int
 tgt_spec_same(const struct tgt_spec *a, const struct tgt_spec *b)
 {
@@ -172,7 +222,10 @@ tgt_spec_same(const struct tgt_spec *a, const struct tgt_spec *b)
         !alert_rules_same(a->rules, b->rules) || a->debounce != b->debounce ||
         a->sdr_refresh_ms != b->sdr_refresh_ms || a->collectors != b->collectors ||
         a->nlabels != b->nlabels || !same_list(a->include, a->ninclude, b->include, b->ninclude) ||
-        !same_list(a->exclude, a->nexclude, b->exclude, b->nexclude))
+        !same_list(a->exclude, a->nexclude, b->exclude, b->nexclude) ||
+        a->console_capture != b->console_capture || a->rf_insecure != b->rf_insecure ||
+        !same_str(a->rf_url, b->rf_url) || !same_str(a->rf_user, b->rf_user) ||
+        !same_str(a->rf_ca_file, b->rf_ca_file) || !same_secret(a->rf_password, b->rf_password))
         return 0;
     for (size_t k = 0; k < a->nlabels; k++)
         if (strcmp(a->labels[k].name, b->labels[k].name) != 0 ||

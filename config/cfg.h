@@ -257,9 +257,16 @@ struct cfg_api {
     struct cfg_token *tokens;
     size_t ntokens;
     int protect_metrics; /* 1: /metrics and /ipmi need a read token too */
-    char *tls_cert_file; /* PEM certificate (chain) of the listener; NULL: plain HTTP */
-    char *tls_key_file;  /* its private key (mode 0600) */
-    int require_tls;     /* 1: a configuration without tls is refused */
+    /* media: where BMCs fetch local images inserted as virtual media (NULL listen: no local
+       images, only URLs) */
+    char *media_listen; /* host:port of the media server */
+    char *media_host;   /* the host name or address BMCs reach it at; NULL: listen's host */
+    char **media_dirs;  /* a local image must be under one of these directories */
+    size_t nmedia_dirs;
+    uint64_t media_ttl_ms; /* an image's URL works this long after the insert (or until eject) */
+    char *tls_cert_file;   /* PEM certificate (chain) of the listener; NULL: plain HTTP */
+    char *tls_key_file;    /* its private key (mode 0600) */
+    int require_tls;       /* 1: a configuration without tls is refused */
 };
 
 /* NULL when the file has no api section. */

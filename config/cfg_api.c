@@ -8,6 +8,7 @@
  *     protect_metrics: false      # true: /metrics and /ipmi need a read token too
  *     tls: {cert_file: ./server.pem, key_file: ./server.key}   # the listener speaks HTTPS
  *     require_tls: false          # true: refuse a configuration without tls
+ *     media: {listen: 0.0.0.0:9291, host: 10.0.0.5, dirs: [/srv/iso], ttl: 1h}
  *     tokens:
  *       - {name: ops, role: operate, token_file: ./ops.token}
  *
@@ -112,10 +113,45 @@ walk_tls(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_api *
         cfg_check_file(x, v[1], "key_file", a->tls_key_file, 1);
 }
 
+/* media: the server BMCs fetch local images from, and which files it may serve. */
+static void
+walk_media(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n, struct cfg_api *a)
+{
+    static const char *const keys[] = {"listen", "host", "dirs", "ttl"};
+    yaml_node_t *v[NKEYS(keys)];
+    a->media_ttl_ms = 3600 * MS_S;
+    if (cfg_map_collect(x, d, n, "media", keys, NKEYS(keys), v) != 0)
+        return;
+    if (!v[0])
+        cfg_errat(x, n, "media: missing key 'listen' (HOST:PORT the BMCs can reach)");
+    else if (cfg_get_str(x, v[0], "listen", &a->media_listen) == 0 &&
+             !strrchr(a->media_listen, ':'))
+        cfg_errat(x, v[0], "media listen '%s': expected HOST:PORT", a->media_listen);
+    if (v[1] && cfg_get_str(x, v[1], "host", &a->media_host) == 0 && strpbrk(a->media_host, "/ "))
+        cfg_errat(x, v[1], "media host '%s': expected a host name or address (how BMCs reach it)",
+                  a->media_host);
+    if (!v[1] && a->media_listen &&
+        (strncmp(a->media_listen, "0.0.0.0:", 8) == 0 || a->media_listen[0] == ':' ||
+         strncmp(a->media_listen, "[::]:", 5) == 0))
+        cfg_errat(x, v[0], "media: listen on every address needs 'host' (the address BMCs use)");
+    if (!v[2])
+        cfg_errat(x, n, "media: missing key 'dirs' (the directories local images may come from)");
+    else if (cfg_walk_str_list(x, d, v[2], "media.dirs", &a->media_dirs, &a->nmedia_dirs) == 0)
+        for (size_t i = 0; i < a->nmedia_dirs; i++) {
+            struct stat st;
+            if (a->media_dirs[i][0] != '/')
+                cfg_errat(x, v[2], "media.dirs: '%s' is not an absolute path", a->media_dirs[i]);
+            else if (stat(a->media_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
+                cfg_errat(x, v[2], "media.dirs: '%s' is not a directory", a->media_dirs[i]);
+        }
+    if (v[3])
+        cfg_get_duration(x, v[3], "ttl", MS_S, MS_D, &a->media_ttl_ms);
+}
+
 void
 cfg_walk_api(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
 {
-    static const char *const keys[] = {"tokens", "protect_metrics", "tls", "require_tls"};
+    static const char *const keys[] = {"tokens", "protect_metrics", "tls", "require_tls", "media"};
     static const char *const bools[] = {"false", "true"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg_api *a = calloc(1, sizeof(*a));
@@ -138,6 +174,8 @@ cfg_walk_api(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
         cfg_errat(x, v[1], "protect_metrics: true, but there are no tokens to read /metrics with");
     if (v[2])
         walk_tls(x, d, v[2], a);
+    if (v[4])
+        walk_media(x, d, v[4], a);
     if (v[3]) {
         int b = cfg_get_enum(x, v[3], "require_tls", bools, 2);
         if (b >= 0)
@@ -161,6 +199,11 @@ cfg_api_free(struct cfg_api *a)
     free(a->tokens);
     free(a->tls_cert_file);
     free(a->tls_key_file);
+    free(a->media_listen);
+    free(a->media_host);
+    for (size_t i = 0; i < a->nmedia_dirs; i++)
+        free(a->media_dirs[i]);
+    free(a->media_dirs);
     free(a);
 }
 

@@ -259,6 +259,16 @@ print_api(FILE *fp, const struct cfg_api *a)
         put_kv(fp, "    ", "key_file", a->tls_key_file);
     }
     fprintf(fp, "  require_tls: %s\n", a->require_tls ? "true" : "false");
+    if (a->media_listen) {
+        fputs("  media:\n", fp);
+        put_kv(fp, "    ", "listen", a->media_listen);
+        if (a->media_host)
+            put_kv(fp, "    ", "host", a->media_host);
+        fputs("    dirs: ", fp);
+        put_list(fp, a->media_dirs, a->nmedia_dirs);
+        fputc('\n', fp);
+        put_dur(fp, "    ", "ttl", a->media_ttl_ms);
+    }
     fputs(a->ntokens ? "  tokens:\n" : "  tokens: []\n", fp);
     for (size_t i = 0; i < a->ntokens; i++) {
         const struct cfg_token *t = &a->tokens[i];

@@ -614,6 +614,7 @@ enum route {
     R_SEL_POWER, /* /power: a selector */
     R_SEL_BOOT,  /* /bootdev: a selector */
     R_AUDIT,
+    R_MEDIA, /* /targets/NAME/media: POST insert, GET status, DELETE eject */
 };
 
 /* Which route url names; *name and *nlen: the target of /targets/NAME[/...]. */
@@ -624,8 +625,11 @@ match(const char *url, const char **name, size_t *nlen)
         const char *path;
         enum route r;
     } top[] = {{"power", R_SEL_POWER}, {"bootdev", R_SEL_BOOT}, {"audit", R_AUDIT}},
-      sub[] = {
-          {"/sensors", R_SENSORS}, {"/sel", R_SEL}, {"/power", R_POWER}, {"/bootdev", R_BOOTDEV}};
+      sub[] = {{"/sensors", R_SENSORS},
+               {"/sel", R_SEL},
+               {"/power", R_POWER},
+               {"/bootdev", R_BOOTDEV},
+               {"/media", R_MEDIA}};
     const char *p = url + strlen(PREFIX);
     for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
         if (strcmp(p, top[i].path) == 0)
@@ -653,7 +657,7 @@ match(const char *url, const char **name, size_t *nlen)
 static int
 is_action(enum route r)
 {
-    return r == R_POWER || r == R_BOOTDEV || r == R_SEL_POWER || r == R_SEL_BOOT;
+    return r == R_POWER || r == R_BOOTDEV || r == R_SEL_POWER || r == R_SEL_BOOT || r == R_MEDIA;
 }
 
 enum MHD_Result
@@ -673,7 +677,8 @@ exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c
     size_t nlen = 0;
     enum route r = match(url, &name, &nlen);
     /* Reads need read; actions need operate; the audit log is for those who may act. */
-    int need = is_action(r) || r == R_AUDIT ? EXP_ROLE_OPERATE : EXP_ROLE_READ;
+    int media_read = r == R_MEDIA && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
+    int need = (is_action(r) && !media_read) || r == R_AUDIT ? EXP_ROLE_OPERATE : EXP_ROLE_READ;
     const char *who;
     int st = exp_api_auth(a, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), need,
                           &who);
@@ -684,6 +689,16 @@ exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c
     }
     if (r == R_NONE)
         return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no such endpoint");
+    if (r == R_MEDIA) {
+        enum exp_act_kind kind = media_read                      ? EXP_ACT_MEDIA_STATUS
+                                 : strcmp(method, "POST") == 0   ? EXP_ACT_MEDIA_INSERT
+                                 : strcmp(method, "DELETE") == 0 ? EXP_ACT_MEDIA_EJECT
+                                                                 : 0;
+        if (!kind)
+            return api_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET, POST, DELETE",
+                                   "method %.16s not allowed", method);
+        return api_action(c, a->act, a->act_arg, kind, name, nlen, who, body, body_len, conn);
+    }
     if (is_action(r)) {
         if (strcmp(method, "POST") != 0)
             return api_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST",

@@ -8,6 +8,10 @@
  *                                       "persistent": false, "efi": false}
  *   POST /api/v1/power, /api/v1/bootdev   the same with "selector": {"label": "value", ...}
  *                                         and "confirm": the number of targets it matches
+ *   POST   /api/v1/targets/NAME/media  {"image": "https://..." | "/srv/iso/x.iso",
+ *                                       "boot_once": true, "power": "cycle"}
+ *   GET    /api/v1/targets/NAME/media  (role read)   DELETE .../media (eject)
+ *   power and bootdev take "via": "ipmi" (default) or "redfish"
  *   GET  /api/v1/targets/NAME/sel?after=ID&limit=N
  *   GET  /api/v1/audit?after=ID&limit=N&who=&target=&since=
  *
@@ -159,13 +163,38 @@ parse_body(struct act_parse *p, struct json_object *o, int one)
 {
     struct exp_act_req *rq = &p->rq;
     int have_action = 0, have_confirm = 0;
-    rq->power = rq->bootdev = -1;
-    rq->confirm = -1;
+    int media = rq->kind == EXP_ACT_MEDIA_INSERT;
     if (!json_object_is_type(o, json_type_object))
         return bad(p, "the body must be a JSON object");
     json_object_object_foreach(o, key, v)
     {
-        if (rq->kind == EXP_ACT_POWER && strcmp(key, "action") == 0) {
+        if ((rq->kind == EXP_ACT_POWER || rq->kind == EXP_ACT_BOOTDEV) && strcmp(key, "via") == 0) {
+            const char *via =
+                json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+            if (strcmp(via, "ipmi") != 0 && strcmp(via, "redfish") != 0)
+                return bad(p, "via: expected ipmi or redfish");
+            rq->via_redfish = via[0] == 'r';
+        } else if (media && strcmp(key, "image") == 0) {
+            const char *img =
+                json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+            if (strncmp(img, "http://", 7) != 0 && strncmp(img, "https://", 8) != 0 &&
+                img[0] != '/')
+                return bad(p, "image: expected an http(s):// URL or an absolute local path");
+            if (strlen(img) > 1024)
+                return bad(p, "image: at most 1024 bytes");
+            rq->image = img;
+            have_action = 1;
+        } else if (media && strcmp(key, "boot_once") == 0) {
+            if (get_bool(p, v, key, &rq->boot_once))
+                return -1;
+        } else if (media && strcmp(key, "power") == 0) {
+            int a = json_object_is_type(v, json_type_string)
+                        ? ipmi_power_action_parse(json_object_get_string(v))
+                        : -1;
+            if (a != IPMI_POWER_ON && a != IPMI_POWER_CYCLE && a != IPMI_POWER_RESET)
+                return bad(p, "power: expected on, cycle or reset (after the insert)");
+            rq->then_power = a;
+        } else if (rq->kind == EXP_ACT_POWER && strcmp(key, "action") == 0) {
             int a = json_object_is_type(v, json_type_string)
                         ? ipmi_power_action_parse(json_object_get_string(v))
                         : -1;
@@ -207,7 +236,9 @@ parse_body(struct act_parse *p, struct json_object *o, int one)
             return bad(p, "unknown key '%.64s'", key);
         }
     }
-    if (!have_action)
+    if (!have_action && media)
+        return bad(p, "image is required (an http(s):// URL or a local path)");
+    if (!have_action && (rq->kind == EXP_ACT_POWER || rq->kind == EXP_ACT_BOOTDEV))
         return bad(p, rq->kind == EXP_ACT_POWER ? "action is required (on, off, cycle, reset, soft)"
                                                 : "device is required (pxe, disk, cdrom, bios, "
                                                   "none)");
@@ -226,7 +257,15 @@ params_json(const struct exp_act_req *rq)
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    if (rq->kind == EXP_ACT_POWER) {
+    if (rq->kind == EXP_ACT_MEDIA_INSERT) {
+        json_object_object_add(o, "image", json_object_new_string(rq->image));
+        json_object_object_add(o, "boot_once", json_object_new_boolean(rq->boot_once));
+        if (rq->then_power >= 0)
+            json_object_object_add(o, "power",
+                                   json_object_new_string(ipmi_power_action_str(rq->then_power)));
+    } else if (rq->kind == EXP_ACT_MEDIA_EJECT || rq->kind == EXP_ACT_MEDIA_STATUS) {
+        /* no parameters */
+    } else if (rq->kind == EXP_ACT_POWER) {
         json_object_object_add(o, "action",
                                json_object_new_string(ipmi_power_action_str(rq->power)));
         if (rq->wait_ms)
@@ -236,6 +275,8 @@ params_json(const struct exp_act_req *rq)
         json_object_object_add(o, "persistent", json_object_new_boolean(rq->persistent));
         json_object_object_add(o, "efi", json_object_new_boolean(rq->efi));
     }
+    if (rq->via_redfish)
+        json_object_object_add(o, "via", json_object_new_string("redfish"));
     if (rq->selector) {
         struct json_object *sel = json_object_new_object();
         for (size_t i = 0; sel && i < rq->nselector; i++)
@@ -244,7 +285,8 @@ params_json(const struct exp_act_req *rq)
         json_object_object_add(o, "selector", sel);
         json_object_object_add(o, "confirm", json_object_new_int64(rq->confirm));
     }
-    const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    const char *s =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *r = s ? strdup(s) : NULL;
     json_object_put(o);
     return r;
@@ -281,6 +323,8 @@ api_action(struct MHD_Connection *c, exp_act_fn act, void *act_arg, enum exp_act
     if (!p)
         return api_reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
     p->rq.kind = kind;
+    p->rq.power = p->rq.bootdev = p->rq.then_power = -1;
+    p->rq.confirm = -1;
     if (name) {
         snprintf(p->name, sizeof(p->name), "%.*s", (int)(nlen < 255 ? nlen : 255), name);
         p->rq.target = p->name;
@@ -289,13 +333,16 @@ api_action(struct MHD_Connection *c, exp_act_fn act, void *act_arg, enum exp_act
     struct json_object *o =
         tok && body && body_len ? json_tokener_parse_ex(tok, body, (int)body_len) : NULL;
     enum MHD_Result ret;
-    if (!body || !body_len) {
+    int bodyless = kind == EXP_ACT_MEDIA_EJECT || kind == EXP_ACT_MEDIA_STATUS;
+    if (bodyless && body && body_len) {
+        ret = api_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "this request takes no body");
+    } else if (!bodyless && (!body || !body_len)) {
         ret = api_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "a JSON body is required");
-    } else if (!o || json_tokener_get_error(tok) != json_tokener_success) {
+    } else if (!bodyless && (!o || json_tokener_get_error(tok) != json_tokener_success)) {
         ret = api_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "the body is not valid JSON: %s",
                               tok ? json_tokener_error_desc(json_tokener_get_error(tok))
                                   : "out of memory");
-    } else if (parse_body(p, o, name != NULL) != 0) {
+    } else if (!bodyless && parse_body(p, o, name != NULL) != 0) {
         ret = api_reply_error(c, MHD_HTTP_BAD_REQUEST, NULL, "%s", p->bad);
     } else {
         client_address(c, p->source, sizeof(p->source));

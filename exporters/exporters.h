@@ -308,7 +308,13 @@ void exp_api_conn_free(struct exp_api_conn *k);
  * thread never waits); the daemon answers once through done, from any
  * thread, with the HTTP status and a JSON body.
  */
-enum exp_act_kind { EXP_ACT_POWER = 1, EXP_ACT_BOOTDEV };
+enum exp_act_kind {
+    EXP_ACT_POWER = 1,
+    EXP_ACT_BOOTDEV,
+    EXP_ACT_MEDIA_INSERT, /* Redfish virtual media */
+    EXP_ACT_MEDIA_EJECT,
+    EXP_ACT_MEDIA_STATUS, /* a read (role read), not audited */
+};
 struct exp_act_req {
     enum exp_act_kind kind;
     const char *who;                   /* the token's name (never the token) */
@@ -320,6 +326,10 @@ struct exp_act_req {
     int power;                    /* EXP_ACT_POWER: enum ipmi_power_action */
     int bootdev, persistent, efi; /* EXP_ACT_BOOTDEV: enum ipmi_bootdev */
     unsigned wait_ms;             /* power: how long the state may take to agree; 0 = default */
+    int via_redfish;              /* power, bootdev: through the target's Redfish service */
+    const char *image;            /* MEDIA_INSERT: an http(s) URL or a local path */
+    int boot_once;                /* MEDIA_INSERT: then boot once from the virtual CD */
+    int then_power;               /* MEDIA_INSERT: then this power action (-1: none) */
     const char *params;           /* the request's parameters as JSON (for the audit log) */
 };
 /* status: the HTTP status; json: the answer's body (malloc'ed; taken). */

@@ -704,6 +704,32 @@ test_actions(void **state)
     assert_string_equal(k.target, "(selector)");
     assert_string_equal(k.sel, "rack=r1;");
 
+    /* Virtual media: an image is a URL or an absolute path; status is a read; eject has no body. */
+    const char *pm = "/api/v1/targets/bmc01/media";
+    expect_post_error(f->port, pm, TOK_OPER, "{\"image\":\"rescue.iso\"}", 400, "absolute");
+    expect_post_error(f->port, pm, TOK_OPER, "{\"boot_once\":true}", 400, "image is required");
+    expect_post_error(f->port, pm, TOK_OPER, "{\"image\":\"/x.iso\",\"power\":\"off\"}", 400,
+                      "on, cycle or reset");
+    expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"on\",\"via\":\"ssh\"}", 400,
+                      "ipmi or redfish");
+    r = request_body(f->port, "POST", pm, TOK_OPER,
+                     "{\"image\":\"https://h/x.iso\",\"boot_once\":true,\"power\":\"cycle\"}");
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    assert_int_equal(k.rq.kind, EXP_ACT_MEDIA_INSERT);
+    assert_string_equal(k.params,
+                        "{\"image\":\"https://h/x.iso\",\"boot_once\":true,\"power\":\"cycle\"}");
+    r = request(f->port, "GET", pm, TOK_READ); /* a read: the read role may */
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    assert_int_equal(k.rq.kind, EXP_ACT_MEDIA_STATUS);
+    expect_error(f->port, "DELETE", pm, TOK_READ, 403, "needs operate");
+    r = request(f->port, "DELETE", pm, TOK_OPER);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    assert_int_equal(k.rq.kind, EXP_ACT_MEDIA_EJECT);
+    expect_error(f->port, "PUT", pm, TOK_OPER, 405, "not allowed");
+
     /* The daemon cannot take it (stopping): 503, answered at once. */
     k.refuse = 1;
     expect_post_error(f->port, p1, TOK_OPER, "{\"action\":\"on\"}", 503, "cannot take actions");
