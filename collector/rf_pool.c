@@ -220,7 +220,7 @@ out:
     if (rc)
         log_warn("%s: redfish: %s", a->target, msg);
     a->err = rc;
-    snprintf(a->msg, sizeof(a->msg), "%s", rc ? msg : "");
+    snprintf(a->msg, sizeof(a->msg), "%.*s", (int)sizeof(a->msg) - 1, rc ? msg : "");
 }
 
 /* ---- threads ---- */
