@@ -74,6 +74,7 @@ int cmd_fru(int argc, char **argv);
 int cmd_chassis(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 int cmd_dcmi(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_redfish(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_simctl(int argc, char **argv);

@@ -23,6 +23,7 @@ static const char main_help[] =
     "  chassis    chassis status (power, faults, intrusion) | chassis bootdev pxe|disk|cdrom|bios\n"
     "  power      power status | on | off | cycle | reset | soft (confirmed; --yes to disrupt)\n"
     "  dcmi       dcmi power: DCMI power reading\n"
+    "  console    the host's serial console over SOL (like ipmitool sol activate; ~. leaves)\n"
     "  redfish    Redfish: power, boot override, virtual media (insert a URL or a local file)\n"
     "  sim        a fleet of simulated BMCs (for the demo, rehearsals, benchmarks)\n"
     "  simctl     control a running sim: sensor values, SEL events, power, faults\n"
@@ -84,6 +85,8 @@ main(int argc, char **argv)
         return cmd_dcmi(argc - 1, argv + 1);
     if (strcmp(argv[1], "redfish") == 0)
         return cmd_redfish(argc - 1, argv + 1);
+    if (strcmp(argv[1], "console") == 0)
+        return cmd_console(argc - 1, argv + 1);
     if (strcmp(argv[1], "sim") == 0)
         return cmd_sim(argc - 1, argv + 1);
     if (strcmp(argv[1], "simctl") == 0)

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "rmcp.h"
 #include "secret.h"
+#include "sol.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -165,6 +166,8 @@ fail_all(struct ipmi_session *s, int err)
 void
 sess_drop_keys(struct ipmi_session *s)
 {
+    if (s->sol && s->state == SS_ACTIVE)
+        sol_sess_down(s->sol); /* the payload went with the session: re-activate */
     crypto_sess_free(s->crypto);
     s->crypto = NULL;
     crypto_cleanse(&s->keys, sizeof(s->keys));
@@ -505,6 +508,10 @@ recv_active(struct ipmi_session *s, const uint8_t *p, size_t len)
         count_drop(s, why);
         return;
     }
+    if (pk.pt == RMCPP_PT_SOL && s->sol && s->state == SS_ACTIVE) {
+        sol_sess_input(s->sol, pk.payload, pk.len);
+        return;
+    }
     if (pk.pt != RMCPP_PT_IPMI) {
         s->st.drops[IPMI_DROP_HEADER]++;
         return;
@@ -713,6 +720,10 @@ ipmi_session_close(struct ipmi_session *s, ipmi_done_fn cb, void *arg)
 {
     if (!s || s->dead)
         return;
+    if (s->sol)
+        sol_sess_detach(s->sol, IC_ECANCELED, "SOL ended: session closed");
+    if (s->dead)
+        return;
     if (s->state != SS_ACTIVE) {
         /* Nothing to close (or still establishing: abandon it). */
         if (s->state != SS_IDLE)
@@ -751,6 +762,8 @@ ipmi_session_free(struct ipmi_session *s)
     s->close_cb = NULL;
     fail_all(s, IC_ECANCELED);
     s->dead = 1;
+    if (s->sol)
+        sol_sess_detach(s->sol, IC_ECANCELED, "SOL ended: session freed");
     sess_drop_keys(s);
     secret_free(s->password);
     secret_free(s->kg);

@@ -117,6 +117,8 @@ struct ipmi_session {
     ipmi_done_fn close_cb;
     void *close_arg;
 
+    struct ipmi_sol *sol; /* the SOL payload on this session, or NULL (sol.c) */
+
     int dead;  /* ipmi_session_free() was called */
     int in_cb; /* a user callback is running */
     struct ipmi_session_stats st;

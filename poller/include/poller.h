@@ -551,4 +551,72 @@ int ipmi_decode_guid(const uint8_t *p, size_t len, uint8_t guid[16]);
 /* Canonical lower-case UUID text (bytes reversed), 37 bytes with NUL. */
 void ipmi_guid_str(const uint8_t guid[16], char out[37]);
 
+/* ---- Serial-over-LAN (sol.c; reference §9) ------------------------------- */
+
+/*
+ * One SOL console (payload type 0x01, instance 1) on an open session: the
+ * host's serial port, over the session's own keys. All calls on the
+ * session's loop thread. The session should be open (ipmi_session_open);
+ * otherwise the Activate Payload request opens it.
+ *
+ * If the session is re-established transparently (BMC rebooted, session
+ * timed out), SOL is activated again on the new session: characters not yet
+ * accepted are kept, no callback is made. While the BMC still holds the
+ * payload for the lost session (cc 0x80) activation is retried for about
+ * 70 s (with steal: the old instance is deactivated at once). If the session
+ * cannot be re-established, SOL ends with the session's error.
+ *
+ * Every handle from ipmi_sol_open must be passed to ipmi_sol_close exactly
+ * once, also after SOL has ended by itself and after the session was freed
+ * (the handle stays valid until then; the session may go first).
+ */
+struct ipmi_sol;
+struct ipmi_sol_opts {
+    unsigned retry_ms; /* data packet retransmission interval; 0 = 500 */
+    unsigned retries;  /* give up (session considered lost for SOL) after this many; 0 = 10 */
+    int steal; /* payload already active elsewhere (cc 0x80): deactivate it, then activate */
+    unsigned probe_ms; /* idle time (no SOL packet either way) before an empty data packet and Get
+                          Payload Instance Info check that the payload is still ours; 0 = 20000,
+                          UINT32_MAX = never */
+};
+/* Console output, in order, never duplicated. p is valid until the callback returns. */
+typedef void (*ipmi_sol_data_fn)(void *arg, const uint8_t *p, size_t n);
+/* The SOL payload is active (err 0) or could not be activated / has ended (err IC_E*, msg for an
+   operator). Called once with 0 when active, then once more when it ends (after ipmi_sol_close: err
+   0). */
+/*
+ * Errors: IC_EBUSY "already active on another session" (cc 0x80) or the
+ * activation limit (0x82); IC_ECC SOL disabled (0x81) or another completion
+ * code; IC_EPRIV (0xd4); IC_ESESSION the payload was taken over by another
+ * session or deactivated by the BMC; IC_ETIMEDOUT no SOL acknowledgement
+ * after all retries, three times in a row (each followed by a
+ * re-activation); IC_ECANCELED the session was closed or freed; the
+ * session's error (IC_EAUTH, IC_ETIMEDOUT, IC_EUNREACH ...) when it could
+ * not be (re-)established.
+ */
+typedef void (*ipmi_sol_state_fn)(void *arg, int err, const char *msg);
+/* Returns 0 and *out, or IC_EINVAL / IC_EBUSY (the session already has a SOL) / IC_ENOMEM. */
+int ipmi_sol_open(struct ipmi_session *s, const struct ipmi_sol_opts *o, ipmi_sol_data_fn on_data,
+                  ipmi_sol_state_fn on_state, void *arg, struct ipmi_sol **out);
+/* Queues characters for the console (bounded, 8 KiB): 0, or IC_EAGAIN when full (nothing queued;
+   see ipmi_sol_room), IC_ETOOBIG if n > 8 KiB, IC_ESESSION once SOL has ended. Characters
+   written before the payload is active are sent once it is. Never calls back. */
+int ipmi_sol_write(struct ipmi_sol *sol, const uint8_t *p, size_t n);
+/* Sends a serial break with the next packet. 0, or IC_ESESSION once SOL has ended. */
+int ipmi_sol_send_break(struct ipmi_sol *sol);
+/* Characters ipmi_sol_write can take now. */
+size_t ipmi_sol_room(const struct ipmi_sol *sol);
+/* 1 while written characters (or a break) are not yet acknowledged by the BMC. */
+int ipmi_sol_pending(const struct ipmi_sol *sol);
+/* Deactivates the payload; on_state(arg, 0, ...) follows; after that no callback. Safe from
+   callbacks. Frees the handle once that is done. */
+void ipmi_sol_close(struct ipmi_sol *sol);
+
+struct ipmi_sol_stats {
+    uint64_t rx_chars, tx_chars; /* delivered to on_data / accepted by the BMC */
+    uint64_t retransmits, duplicates, nacks, overruns;
+    unsigned activations; /* 1, plus one per re-activation */
+};
+void ipmi_sol_stats(const struct ipmi_sol *sol, struct ipmi_sol_stats *st);
+
 #endif
