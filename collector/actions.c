@@ -71,12 +71,23 @@ struct audit_row {
     unsigned tries;
 };
 
+/* An interactive console asked for (POST .../console/attach), on its way to the target. */
+struct attach_req {
+    struct attach_req *next;
+    char target[256], who[80], source[64];
+    int fd;
+    struct exp_attach *h;
+    struct storage *st;
+    uint64_t start_wall, start_mono;
+};
+
 struct act_runner {
     pthread_mutex_t mu;
     int efd;
     int stopped;
-    struct act_job *incoming; /* from HTTP threads, newest first */
-    struct tgt_act **fin;     /* finished acts, from poller threads */
+    struct act_job *incoming;     /* from HTTP threads, newest first */
+    struct attach_req *attaching; /* likewise */
+    struct tgt_act **fin;         /* finished acts, from poller threads */
     size_t nfin, capfin;
     /* main thread only */
     struct act_job *running;
@@ -202,6 +213,114 @@ act_submit(void *arg, const struct exp_act_req *rq, exp_act_done_fn done, void *
     }
     kick(r);
     return 0;
+}
+
+void
+act_attach(void *arg, const char *target, const char *who, const char *source, int fd,
+           struct exp_attach *h)
+{
+    struct act_runner *r = arg;
+    struct attach_req *q = calloc(1, sizeof(*q));
+    if (!q) {
+        exp_attach_close(h, "out of memory");
+        return;
+    }
+    snprintf(q->target, sizeof(q->target), "%s", target);
+    snprintf(q->who, sizeof(q->who), "%s", who);
+    snprintf(q->source, sizeof(q->source), "%s", source);
+    q->fd = fd;
+    q->h = h;
+    q->start_wall = clock_wall_ms();
+    q->start_mono = clock_mono_ms();
+    pthread_mutex_lock(&r->mu);
+    int stopped = r->stopped;
+    if (!stopped) {
+        q->next = r->attaching;
+        r->attaching = q;
+    }
+    pthread_mutex_unlock(&r->mu);
+    if (stopped) {
+        exp_attach_close(h, "the daemon is stopping");
+        free(q);
+        return;
+    }
+    kick(r);
+}
+
+static void
+attach_audit(struct attach_req *q, const char *result)
+{
+    struct storage_audit a = {.ts_unix_ms = q->start_wall,
+                              .who = q->who,
+                              .source = q->source,
+                              .action = "console-attach",
+                              .params = "{}",
+                              .targets = q->target,
+                              .result = result,
+                              .ok = strcmp(result, "ok") == 0,
+                              .failed = strcmp(result, "ok") != 0,
+                              .duration_ms = clock_mono_ms() - q->start_mono,
+                              .details = "[]"};
+    if (q->st && storage_put_audit(q->st, &a) != 0)
+        log_err("audit: could not store (database queue full): console-attach of %s by %s: %s",
+                q->target, q->who, result);
+    log_info("api: console-attach of %s by %s from %s: %s", q->target, q->who, q->source, result);
+}
+
+/* The target's thread (or the main thread when it never got there). */
+static void
+attach_failed(void *arg, int fd, const char *why)
+{
+    (void)fd;
+    struct attach_req *q = arg;
+    char result[320];
+    snprintf(result, sizeof(result), "refused: %s", why);
+    attach_audit(q, result);
+    exp_attach_close(q->h, why);
+    free(q);
+}
+
+static void
+attach_ok(void *arg)
+{
+    attach_audit(arg, "ok");
+}
+
+static void
+attach_closed(void *arg, int fd)
+{
+    (void)fd;
+    struct attach_req *q = arg;
+    exp_attach_close(q->h, NULL);
+    free(q);
+}
+
+/* Main thread: the attach requests, to their targets' threads. */
+static void
+serve_attach(const struct act_env *env, struct attach_req *q)
+{
+    while (q) {
+        struct attach_req *next = q->next;
+        q->st = env->st;
+        size_t s = 0;
+        const struct tgt_spec *sp = NULL;
+        while (s < env->nslots &&
+               !((sp = env->spec_at(env->arg, s)) && strcmp(sp->name, q->target) == 0))
+            s++;
+        struct tgt_attach *at = s < env->nslots && env->pool ? calloc(1, sizeof(*at)) : NULL;
+        if (!at) {
+            attach_failed(q, q->fd,
+                          s < env->nslots && env->pool ? "out of memory" : "no such target");
+        } else {
+            *at = (struct tgt_attach){.fd = q->fd,
+                                      .attached = attach_ok,
+                                      .closed = attach_closed,
+                                      .failed = attach_failed,
+                                      .arg = q};
+            pool_attach(env->pool, s, at);
+        }
+        q = next;
+    }
 }
 
 /* A poller thread: a target finished its part. */
@@ -582,12 +701,15 @@ act_runner_serve(struct act_runner *r, const struct act_env *env)
     pthread_mutex_lock(&r->mu);
     struct act_job *in = r->incoming;
     r->incoming = NULL;
+    struct attach_req *att = r->attaching;
+    r->attaching = NULL;
     struct tgt_act **fin = r->fin;
     size_t nfin = r->nfin;
     r->fin = NULL;
     r->nfin = r->capfin = 0;
     pthread_mutex_unlock(&r->mu);
 
+    serve_attach(env, att);
     for (size_t i = 0; i < nfin; i++)
         ((struct act_job *)fin[i]->job)->finished++;
     free(fin);
@@ -631,6 +753,8 @@ act_runner_stop(struct act_runner *r, const struct act_env *env)
     r->stopped = 1;
     struct act_job *in = r->incoming;
     r->incoming = NULL;
+    struct attach_req *att = r->attaching;
+    r->attaching = NULL;
     struct tgt_act **fin = r->fin;
     size_t nfin = r->nfin;
     r->fin = NULL;
@@ -639,6 +763,12 @@ act_runner_stop(struct act_runner *r, const struct act_env *env)
     for (size_t i = 0; i < nfin; i++)
         ((struct act_job *)fin[i]->job)->finished++;
     free(fin);
+    while (att) {
+        struct attach_req *q = att;
+        att = att->next;
+        q->st = env->st;
+        attach_failed(q, q->fd, "the daemon is stopping");
+    }
     while (in) {
         struct act_job *j = in;
         in = in->next;

@@ -32,6 +32,9 @@ int act_runner_new(struct act_runner **out);
 int act_runner_fd(const struct act_runner *r);
 /* exp_act_fn, for exp_api_set_backend(): any thread. arg is the runner. */
 int act_submit(void *arg, const struct exp_act_req *rq, exp_act_done_fn done, void *ctx);
+/* exp_attach_fn, for exp_api_set_attach(): any thread. arg is the runner. */
+void act_attach(void *arg, const char *target, const char *who, const char *source, int fd,
+                struct exp_attach *h);
 /* Main thread: takes new requests, hands targets out, answers what finished. */
 void act_runner_serve(struct act_runner *r, const struct act_env *env);
 /* Main thread, after pool_free(): answers everything still open (503) and refuses new requests. */

@@ -75,6 +75,8 @@ int cmd_chassis(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 int cmd_dcmi(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+/* console_remote.c: `console NAME --server URL` (argv as cmd_console got it). */
+int console_remote(int argc, char **argv);
 int cmd_redfish(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_simctl(int argc, char **argv);

@@ -15,6 +15,7 @@
  */
 #include "cli.h"
 #include "ic_err.h"
+#include "term.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,8 @@
 
 static const char console_usage[] =
     "ipmi-collector console -H HOST [-p PORT] -U USER [-E | -f FILE] [-C SUITE] [-L PRIV] "
-    "[--escape C|none] [--force]";
+    "[--escape C|none] [--force]\n"
+    "       ipmi-collector console NAME --server URL --token-file FILE (through the daemon)";
 
 struct con {
     struct cli_run *run;
@@ -40,97 +42,12 @@ struct con {
     struct ipmi_sol *sol;
     struct poller_watch *in_w, *sig_w;
     struct poller_timer *tick;
-    int esc; /* escape character, or -1 */
+    struct term_esc te;
     int steal;
-    int bol, esc_pending;
     int active, sol_closed, eof, leaving, done, in_poll_failed;
+    int sig_fd;
     uint64_t last_out;
 };
-
-/* Signal handling: a self-pipe into the loop; the handler touches nothing else but termios. */
-static int sig_pipe[2] = {-1, -1};
-static volatile sig_atomic_t got_sig;
-static volatile sig_atomic_t term_raw;
-static struct termios term_saved;
-
-static void
-term_restore(void)
-{
-    if (term_raw) {
-        tcsetattr(STDIN_FILENO, TCSADRAIN, &term_saved);
-        term_raw = 0;
-    }
-}
-
-static void
-term_make_raw(void)
-{
-    struct termios t;
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &term_saved) != 0)
-        return;
-    t = term_saved;
-    cfmakeraw(&t);
-    if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == 0)
-        term_raw = 1;
-}
-
-static void
-on_signal(int sig)
-{
-    int e = errno;
-    if (got_sig) {
-        /* Second signal: the terminal is given back now, whatever the loop is doing. */
-        if (term_raw)
-            tcsetattr(STDIN_FILENO, TCSANOW, &term_saved);
-        term_raw = 0;
-    } else {
-        got_sig = sig;
-    }
-    if (sig_pipe[1] >= 0) {
-        ssize_t w = write(sig_pipe[1], "s", 1);
-        (void)w;
-    }
-    errno = e;
-}
-
-static void
-signals_set(int on)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on ? on_signal : SIG_DFL;
-    sa.sa_flags = SA_RESTART;
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        sigaction(sigs[i], &sa, NULL);
-}
-
-/* Raw mode wants CR LF for a new line on our own messages. */
-static void
-say(const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        if (*p == '\n' && term_raw)
-            fputc('\r', stderr);
-        fputc(*p, stderr);
-    }
-    fflush(stderr);
-}
-
-static void
-write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return; /* stdout gone: keep the console running until told to leave */
-        p += w;
-        n -= (size_t)w;
-    }
-}
 
 static void
 finish(struct con *x, int err, const char *msg)
@@ -165,66 +82,21 @@ leave(struct con *x)
 }
 
 static void
-help(const struct con *x)
+send_chars(void *arg, const uint8_t *p, size_t n)
 {
-    char t[512];
-    char e = (char)x->esc;
-    snprintf(t, sizeof(t),
-             "\n[Supported escape sequences, only at the start of a line:]\n"
-             "  %c.  leave the console\n"
-             "  %cB  send a break\n"
-             "  %c?  this message\n"
-             "  %c%c  send the escape character itself\n",
-             e, e, e, e, e);
-    say(t);
-}
-
-static void
-send_chars(struct con *x, const uint8_t *p, size_t n)
-{
+    struct con *x = arg;
     if (n && ipmi_sol_write(x->sol, p, n) != 0)
-        say("[console input dropped: the SOL queue is full]\n");
+        term_say("[console input dropped: the SOL queue is full]\n");
 }
 
-/* Input bytes through the escape recogniser to the console. */
 static void
-process_input(struct con *x, const uint8_t *in, size_t n)
+on_escape(void *arg, enum term_esc_event ev)
 {
-    uint8_t out[2 * READ_CHUNK];
-    size_t o = 0;
-    for (size_t i = 0; i < n && !x->leaving; i++) {
-        uint8_t c = in[i];
-        if (x->esc_pending) {
-            x->esc_pending = 0;
-            if (c == '.') {
-                send_chars(x, out, o);
-                leave(x);
-                return;
-            }
-            if (c == 'B') {
-                send_chars(x, out, o);
-                o = 0;
-                ipmi_sol_send_break(x->sol);
-                say("[sending break]\n");
-                continue;
-            }
-            if (c == '?') {
-                help(x);
-                continue;
-            }
-            out[o++] = (uint8_t)x->esc;
-            if (c == x->esc) {
-                x->bol = 0;
-                continue;
-            }
-        } else if (x->bol && x->esc >= 0 && c == x->esc) {
-            x->esc_pending = 1;
-            continue;
-        }
-        out[o++] = c;
-        x->bol = c == '\r' || c == '\n';
-    }
-    send_chars(x, out, o);
+    struct con *x = arg;
+    if (ev == TERM_LEAVE)
+        leave(x);
+    else
+        ipmi_sol_send_break(x->sol);
 }
 
 /* Reads what stdin has, as much as the SOL queue takes. Returns 0, or -1 at end of file. */
@@ -240,7 +112,8 @@ read_stdin(struct con *x)
         return 0;
     if (n <= 0)
         return -1;
-    process_input(x, buf, (size_t)n);
+    if (!x->leaving)
+        term_esc_feed(&x->te, buf, (size_t)n, send_chars, on_escape, x);
     return 0;
 }
 
@@ -291,10 +164,8 @@ static void
 on_sig_pipe(void *arg)
 {
     struct con *x = arg;
-    char b[16];
-    while (read(sig_pipe[0], b, sizeof(b)) > 0)
-        ;
-    if (got_sig)
+    term_signals_drain();
+    if (term_got_signal())
         leave(x);
 }
 
@@ -303,7 +174,7 @@ on_data(void *arg, const uint8_t *p, size_t n)
 {
     struct con *x = arg;
     x->last_out = poller_loop_now(x->pl);
-    write_all(STDOUT_FILENO, p, n);
+    term_write_all(STDOUT_FILENO, p, n);
 }
 
 static void
@@ -315,13 +186,7 @@ on_state(void *arg, int err, const char *msg)
         x->active = 1;
         x->last_out = poller_loop_now(x->pl);
         term_make_raw();
-        if (x->esc >= 0) {
-            char b[64];
-            snprintf(b, sizeof(b), "[SOL active; %c. to leave, %c? for help]\n", x->esc, x->esc);
-            say(b);
-        } else {
-            say("[SOL active]\n");
-        }
+        term_say_active(&x->te, "SOL active");
         if (poller_loop_watch(x->pl, STDIN_FILENO, on_stdin, x, &x->in_w) != 0)
             x->in_poll_failed = 1;
         poller_timer_start(x->tick, TICK_MS);
@@ -335,8 +200,8 @@ on_state(void *arg, int err, const char *msg)
         return;
     }
     term_restore();
-    if (x->active && !got_sig)
-        say("[SOL closed]\n");
+    if (x->active && !term_got_signal())
+        term_say("[SOL closed]\n");
     finish(x, 0, NULL);
 }
 
@@ -353,7 +218,7 @@ first_step(struct cli_run *run, struct ipmi_session *s, void *arg)
         cli_finish(run, IC_ENOMEM, "out of memory");
         return;
     }
-    if (sig_pipe[0] >= 0 && poller_loop_watch(x->pl, sig_pipe[0], on_sig_pipe, x, &x->sig_w) != 0)
+    if (x->sig_fd >= 0 && poller_loop_watch(x->pl, x->sig_fd, on_sig_pipe, x, &x->sig_w) != 0)
         x->sig_w = NULL;
     int rc = ipmi_sol_open(s, &o, on_data, on_state, x, &x->sol);
     if (rc) {
@@ -375,9 +240,9 @@ own_flags(int argc, char **argv, char **av, struct con *x)
                 return -1;
             const char *e = argv[++i];
             if (strcmp(e, "none") == 0)
-                x->esc = -1;
+                x->te.esc = -1;
             else if (strlen(e) == 1 && (unsigned char)e[0] >= 0x20 && e[0] != 0x7f)
-                x->esc = (unsigned char)e[0];
+                x->te.esc = (unsigned char)e[0];
             else
                 return -1;
         } else {
@@ -390,7 +255,10 @@ own_flags(int argc, char **argv, char **av, struct con *x)
 int
 cmd_console(int argc, char **argv)
 {
-    struct con x = {.esc = '~', .bol = 1};
+    struct con x = {.te = {.esc = '~', .bol = 1}, .sig_fd = -1};
+    for (int i = 1; i < argc; i++) /* through the daemon: a different set of options */
+        if (strcmp(argv[i], "--server") == 0 || strncmp(argv[i], "--server=", 9) == 0)
+            return console_remote(argc, argv);
     struct cli_conn c;
     char **av = calloc((size_t)argc + 1, sizeof(*av));
     if (!av)
@@ -418,23 +286,11 @@ cmd_console(int argc, char **argv)
         cli_conn_free(&c);
         return CLI_EXIT_USAGE;
     }
-    if (pipe(sig_pipe) == 0) {
-        for (int i = 0; i < 2; i++) {
-            fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-            fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
-        }
-        signals_set(1);
-    }
+    x.sig_fd = term_signals_start();
     rc = cli_run_session(&c, first_step, &x);
-    term_restore();
-    signals_set(0);
-    for (int i = 0; i < 2; i++) {
-        if (sig_pipe[i] >= 0)
-            close(sig_pipe[i]);
-        sig_pipe[i] = -1;
-    }
+    term_signals_stop();
     cli_conn_free(&c);
-    if (got_sig && rc == 0)
-        return 128 + got_sig;
+    if (term_got_signal() && rc == 0)
+        return 128 + term_got_signal();
     return rc;
 }

@@ -632,6 +632,7 @@ cmd_daemon(int argc, char **argv)
         goto out;
     }
     exp_api_set_backend(d.api, d.st, act_submit, d.acts);
+    exp_api_set_attach(d.api, act_attach, d.acts);
     struct exp_http_opts ho = {.api = d.api,
                                .listen = g->listen,
                                .hub = d.ctx.hub,

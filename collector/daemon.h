@@ -144,6 +144,14 @@ void target_remove(struct target *t);
 void target_abort(struct target *t);
 /* Targets alive on the calling thread's loops (all loops of a process: for tests). */
 size_t target_live_count(void);
+/*
+ * An interactive client on the target's captured console (target_sol.c): fd (a connected,
+ * non-blocking socket) gets the console's output and its bytes are typed in; closed(arg, fd)
+ * runs on the target's thread when the client is done. 0, or IC_EAGAIN (no active capture),
+ * IC_EBUSY (another client) with a message: the caller keeps fd.
+ */
+int target_attach(struct target *t, int fd, void (*closed)(void *arg, int fd), void *arg, char *err,
+                  size_t errlen);
 /* Runs a over the target's session (target_act.c); a->done follows. One action at a time. */
 void target_act(struct target *t, struct tgt_act *a);
 
@@ -172,6 +180,16 @@ unsigned pool_threads(const struct pool *p);
 int pool_add(struct pool *p, size_t slot, struct tgt_spec *spec);
 int pool_update(struct pool *p, size_t slot, struct tgt_spec *spec);
 int pool_remove(struct pool *p, size_t slot);
+/* An attach request for slot's target (pool.c runs target_attach on its thread). */
+struct tgt_attach {
+    int fd;
+    void (*attached)(void *arg);                        /* it worked; closed follows later */
+    void (*closed)(void *arg, int fd);                  /* the client is done */
+    void (*failed)(void *arg, int fd, const char *why); /* it did not work (instead of both) */
+    void *arg;
+};
+/* Main thread; takes at (freed by the pool). */
+int pool_attach(struct pool *p, size_t slot, struct tgt_attach *at);
 /* Hands a to slot's target; a->done follows in every case (IC_ECANCELED: no such target). */
 int pool_act(struct pool *p, size_t slot, struct tgt_act *a);
 /* Closes every session (Close Session sent, at most timeout_ms), stops and joins the threads. */

@@ -22,7 +22,7 @@
 #define POOL_MAX_THREADS 8
 #define QUEUE_CAP        (2 * CFG_MAX_TARGETS + 16)
 
-enum cmd_op { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_STOP, CMD_ACT };
+enum cmd_op { CMD_ADD, CMD_UPDATE, CMD_REMOVE, CMD_STOP, CMD_ACT, CMD_ATTACH };
 
 struct cmd {
     enum cmd_op op;
@@ -30,6 +30,7 @@ struct cmd {
     struct tgt_spec *spec;
     unsigned timeout_ms;
     struct tgt_act *act;
+    struct tgt_attach *attach;
 };
 
 /* An action that no target will run: finished here, so its caller is never left waiting. */
@@ -73,6 +74,10 @@ free_cmd(void *p)
     tgt_spec_free(c->spec);
     if (c->act)
         act_orphan(c->act, "the daemon is stopping");
+    if (c->attach) {
+        c->attach->failed(c->attach->arg, c->attach->fd, "the daemon is stopping");
+        free(c->attach);
+    }
     free(c);
 }
 
@@ -156,6 +161,17 @@ run_cmd(struct worker *w, struct cmd *c)
             act_orphan(c->act, "the target was removed");
         c->act = NULL;
         break;
+    case CMD_ATTACH: {
+        struct tgt_attach *at = c->attach;
+        char err[256] = "the target was removed";
+        if (!t || target_attach(t, at->fd, at->closed, at->arg, err, sizeof(err)) != 0)
+            at->failed(at->arg, at->fd, err);
+        else
+            at->attached(at->arg);
+        free(at);
+        c->attach = NULL;
+        break;
+    }
     case CMD_STOP:
         w->stopping = 1;
         if (w->count == 0) {
@@ -317,6 +333,31 @@ pool_act(struct pool *p, size_t slot, struct tgt_act *a)
     }
     if (push_cmd(&p->w[p->worker_of[slot]], CMD_ACT, slot, NULL, 0, a) != 0)
         act_orphan(a, "out of memory");
+    return 0;
+}
+
+int
+pool_attach(struct pool *p, size_t slot, struct tgt_attach *at)
+{
+    if (slot >= p->nslots) {
+        at->failed(at->arg, at->fd, "no such target");
+        free(at);
+        return 0;
+    }
+    struct cmd *c = calloc(1, sizeof(*c));
+    if (!c) {
+        at->failed(at->arg, at->fd, "out of memory");
+        free(at);
+        return IC_ENOMEM;
+    }
+    c->op = CMD_ATTACH;
+    c->slot = slot;
+    c->attach = at;
+    struct worker *w = &p->w[p->worker_of[slot]];
+    while (queue_push(w->q, c) == IC_ETOOBIG) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
     return 0;
 }
 

@@ -634,6 +634,8 @@ finish_poll(struct target *t)
     if (t->s)
         ipmi_session_stats(t->s, &n->sess);
     uint64_t unreachable_due = set_state(t, up);
+    if (!t->removing)
+        target_sol_check(t, up);
 
     snap_target_ref(n);
     snap_hub_put(t->ctx->hub, t->slot, n);
@@ -753,6 +755,7 @@ target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct t
     t->gone = gone;
     t->gone_arg = gone_arg;
     t->was_up = -1;
+    t->con.client_fd = -1;
     t->rng = (uint32_t)(slot * 2654435761u) ^ (uint32_t)clock_wall_ms() ^ 0x9e3779b9u;
     if (t->rng == 0)
         t->rng = 1;
@@ -861,7 +864,7 @@ on_closed(void *arg, int err)
 void
 target_removal_continue(struct target *t)
 {
-    if (t->busy || t->act || t->closing)
+    if (t->busy || t->act || t->closing || t->con.closing_wait)
         return;
     t->closing = 1;
     poller_timer_stop(t->timer);
@@ -876,6 +879,7 @@ void
 target_remove(struct target *t)
 {
     t->removing = 1;
+    target_sol_end(t);
     target_removal_continue(t);
 }
 
@@ -884,6 +888,8 @@ target_abort(struct target *t)
 {
     t->removing = 1;
     t->aborting = 1;
+    t->con.closing_wait = 0;
+    target_sol_end(t);
     target_act_cancel(t, IC_ECANCELED, "the daemon is stopping");
     if (t->busy && t->s && t->closing != 2) {
         /* Fails the request in flight: its callback sees removing and ends the poll. */

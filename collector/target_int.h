@@ -10,6 +10,7 @@
 #include "alerts.h"
 #include "daemon.h"
 #include "log.h"
+#include "storage.h"
 
 #define BACKOFF_CAP_MS   (5 * 60 * 1000)
 #define INVENTORY_MS     (24 * 3600 * 1000ULL)
@@ -27,6 +28,32 @@ enum step {
     ST_SELINFO,
     ST_SEL,
     ST_END
+};
+
+/* The console (target_sol.c): SOL capture and an attached client. */
+struct target_sol {
+    struct ipmi_sol *sol;
+    int active;       /* the payload is active */
+    int ended;        /* it ended by itself: the handle waits to be closed */
+    int closing;      /* we closed it */
+    int closing_wait; /* a removal waits for the close to be answered */
+    uint64_t retry_at;
+    struct poller_timer *tick;
+    char line[4096];
+    size_t len;
+    int esc;
+    uint64_t last_rx_ms;
+    struct storage_console_line *pend; /* lines not yet handed to storage */
+    size_t npend;
+    struct alert_buf held; /* console alerts riding with them */
+    uint64_t lines, dropped;
+    /* an attached client (-1: none) */
+    int client_fd;
+    int ff;
+    struct poller_watch *client_watch;
+    void (*client_closed)(void *arg, int fd);
+    void *client_arg;
+    uint64_t client_dropped, client_lost;
 };
 
 struct target {
@@ -72,6 +99,7 @@ struct target {
     struct tgt_act *act;
     struct poller_timer *act_timer;
     uint64_t act_start_ms, act_deadline_ms;
+    struct target_sol con;
 };
 
 /* target.c */
@@ -79,6 +107,12 @@ struct target {
 void target_poll_soon(struct target *t);
 /* Goes on with a removal that waited for a poll or an action to end. */
 void target_removal_continue(struct target *t);
+
+/* target_sol.c */
+/* After a poll: starts (or restarts) console capture when configured and due; stops it when not. */
+void target_sol_check(struct target *t, int up);
+/* Removal or shutdown: detaches the client, closes SOL, stores what is left. */
+void target_sol_end(struct target *t);
 
 /* target_act.c */
 /* Ends the running action with err (shutdown, removal): its callback is not awaited. */

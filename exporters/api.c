@@ -59,6 +59,8 @@ struct exp_api {
     struct storage *st;
     exp_act_fn act;
     void *act_arg;
+    exp_attach_fn attach;
+    void *attach_arg;
 };
 
 /* ---- token sets ---- */
@@ -139,6 +141,15 @@ exp_api_set_backend(struct exp_api *a, struct storage *st, exp_act_fn act, void 
     a->st = st;
     a->act = act;
     a->act_arg = act_arg;
+}
+
+void
+exp_api_set_attach(struct exp_api *a, exp_attach_fn fn, void *arg)
+{
+    if (!a)
+        return;
+    a->attach = fn;
+    a->attach_arg = arg;
 }
 
 void
@@ -614,7 +625,9 @@ enum route {
     R_SEL_POWER, /* /power: a selector */
     R_SEL_BOOT,  /* /bootdev: a selector */
     R_AUDIT,
-    R_MEDIA, /* /targets/NAME/media: POST insert, GET status, DELETE eject */
+    R_MEDIA,   /* /targets/NAME/media: POST insert, GET status, DELETE eject */
+    R_CONSOLE, /* /targets/NAME/console: the captured console from the database */
+    R_ATTACH,  /* /targets/NAME/console/attach: an interactive console (upgraded connection) */
 };
 
 /* Which route url names; *name and *nlen: the target of /targets/NAME[/...]. */
@@ -625,11 +638,9 @@ match(const char *url, const char **name, size_t *nlen)
         const char *path;
         enum route r;
     } top[] = {{"power", R_SEL_POWER}, {"bootdev", R_SEL_BOOT}, {"audit", R_AUDIT}},
-      sub[] = {{"/sensors", R_SENSORS},
-               {"/sel", R_SEL},
-               {"/power", R_POWER},
-               {"/bootdev", R_BOOTDEV},
-               {"/media", R_MEDIA}};
+      sub[] = {{"/sensors", R_SENSORS},      {"/sel", R_SEL},     {"/power", R_POWER},
+               {"/bootdev", R_BOOTDEV},      {"/media", R_MEDIA}, {"/console", R_CONSOLE},
+               {"/console/attach", R_ATTACH}};
     const char *p = url + strlen(PREFIX);
     for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
         if (strcmp(p, top[i].path) == 0)
@@ -678,7 +689,8 @@ exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c
     enum route r = match(url, &name, &nlen);
     /* Reads need read; actions need operate; the audit log is for those who may act. */
     int media_read = r == R_MEDIA && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
-    int need = (is_action(r) && !media_read) || r == R_AUDIT ? EXP_ROLE_OPERATE : EXP_ROLE_READ;
+    int need = (is_action(r) && !media_read) || r == R_AUDIT || r == R_ATTACH ? EXP_ROLE_OPERATE
+                                                                              : EXP_ROLE_READ;
     const char *who;
     int st = exp_api_auth(a, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), need,
                           &who);
@@ -689,6 +701,15 @@ exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c
     }
     if (r == R_NONE)
         return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no such endpoint");
+    if (r == R_ATTACH) {
+        if (strcmp(method, "POST") != 0)
+            return api_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST",
+                                   "method %.16s not allowed", method);
+        if (!target_known(hub, name, nlen))
+            return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no target '%.*s'",
+                                   (int)(nlen > 200 ? 200 : nlen), name);
+        return api_attach(c, a->attach, a->attach_arg, name, nlen, who);
+    }
     if (r == R_MEDIA) {
         enum exp_act_kind kind = media_read                      ? EXP_ACT_MEDIA_STATUS
                                  : strcmp(method, "POST") == 0   ? EXP_ACT_MEDIA_INSERT
@@ -721,6 +742,11 @@ exp_api_handle(struct exp_api *a, struct snap_hub *hub, struct MHD_Connection *c
         return api_sel(c, a->st, name, nlen);
     case R_AUDIT:
         return api_audit(c, a->st);
+    case R_CONSOLE:
+        if (!target_known(hub, name, nlen))
+            return api_reply_error(c, MHD_HTTP_NOT_FOUND, NULL, "no target '%.*s'",
+                                   (int)(nlen > 200 ? 200 : nlen), name);
+        return api_console(c, a->st, name, nlen);
     default:
         return route_target(hub, c, name, nlen, r == R_SENSORS);
     }

@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "exp_int.h"
 #include "poller.h"
@@ -401,6 +403,8 @@ db_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
             a->f.limit = n == 0 || n > ROWS_MAX ? ROWS_MAX : (size_t)n;
         else
             a->f.since_unix_ms = (uint64_t)n * 1000; /* unix seconds */
+    } else if (strcmp(key, "grep") == 0 && a->f.grep == NULL) {
+        a->f.grep = v;
     } else if (strcmp(key, "who") == 0 && a->f.who == NULL) {
         a->f.who = v;
     } else if (strcmp(key, "target") == 0 && a->f.target == NULL) {
@@ -457,4 +461,91 @@ api_audit(struct MHD_Connection *c, struct storage *st)
     struct db_args a = {0};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, db_arg, &a);
     return db_reply(c, st, &a, storage_query_audit);
+}
+
+enum MHD_Result
+api_console(struct MHD_Connection *c, struct storage *st, const char *name, size_t nlen)
+{
+    struct db_args a = {0};
+    char target[256];
+    snprintf(target, sizeof(target), "%.*s", (int)(nlen < 255 ? nlen : 255), name);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, db_arg, &a);
+    if (!a.bad[0] && (a.f.who || a.f.target))
+        snprintf(a.bad, sizeof(a.bad), "parameters: after, limit, since, grep");
+    a.f.target = target;
+    return db_reply(c, st, &a, storage_query_console);
+}
+
+/* ---- an interactive console: the upgraded connection ---- */
+
+#define ATTACH_PROTO "ipmi-collector-console"
+
+struct exp_attach {
+    struct MHD_UpgradeResponseHandle *urh;
+    int fd;
+    exp_attach_fn fn;
+    void *arg;
+    char target[256], who[80], source[INET6_ADDRSTRLEN + 8];
+};
+
+void
+exp_attach_close(struct exp_attach *h, const char *why)
+{
+    if (!h)
+        return;
+    if (why) {
+        char line[400];
+        int n = snprintf(line, sizeof(line), "ERR %.380s\n", why);
+        if (write(h->fd, line, (size_t)n) < 0) {
+            /* the client is gone already */
+        }
+    }
+    MHD_upgrade_action(h->urh, MHD_UPGRADE_ACTION_CLOSE);
+    free(h);
+}
+
+static void
+on_upgraded(void *cls, struct MHD_Connection *c, void *con_cls, const char *extra_in,
+            size_t extra_in_size, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+    (void)c;
+    (void)con_cls;
+    (void)extra_in; /* the client waits for "OK" before it types */
+    (void)extra_in_size;
+    struct exp_attach *h = cls;
+    h->urh = urh;
+    h->fd = sock;
+    h->fn(h->arg, h->target, h->who, h->source, sock, h);
+}
+
+enum MHD_Result
+api_attach(struct MHD_Connection *c, exp_attach_fn fn, void *arg, const char *name, size_t nlen,
+           const char *who)
+{
+    const char *up = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_UPGRADE);
+    if (!fn)
+        return api_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, NULL,
+                               "console attach is not available on this server");
+    if (!up || strcasecmp(up, ATTACH_PROTO) != 0)
+        return api_reply_error(c, MHD_HTTP_UPGRADE_REQUIRED, NULL,
+                               "send 'Connection: Upgrade' and 'Upgrade: " ATTACH_PROTO
+                               "' (ipmi-collector console NAME --server URL does)");
+    struct exp_attach *h = calloc(1, sizeof(*h));
+    if (!h)
+        return api_reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
+    h->fn = fn;
+    h->arg = arg;
+    snprintf(h->target, sizeof(h->target), "%.*s", (int)(nlen < 255 ? nlen : 255), name);
+    snprintf(h->who, sizeof(h->who), "%s", who ? who : "");
+    client_address(c, h->source, sizeof(h->source));
+    struct MHD_Response *r = MHD_create_response_for_upgrade(on_upgraded, h);
+    if (!r) {
+        free(h);
+        return api_reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_UPGRADE, ATTACH_PROTO);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "Upgrade");
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SWITCHING_PROTOCOLS, r);
+    MHD_destroy_response(r);
+    return ret;
 }

@@ -169,5 +169,10 @@ int api_action_answer(struct MHD_Connection *c, struct exp_api_conn *k, enum MHD
 enum MHD_Result api_sel(struct MHD_Connection *c, struct storage *st, const char *name,
                         size_t nlen);
 enum MHD_Result api_audit(struct MHD_Connection *c, struct storage *st);
+enum MHD_Result api_console(struct MHD_Connection *c, struct storage *st, const char *name,
+                            size_t nlen);
+/* api_act.c: POST .../console/attach: the 101 upgrade, then the socket to the daemon. */
+enum MHD_Result api_attach(struct MHD_Connection *c, exp_attach_fn fn, void *arg, const char *name,
+                           size_t nlen, const char *who);
 
 #endif

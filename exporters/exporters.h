@@ -338,6 +338,21 @@ typedef void (*exp_act_done_fn)(void *ctx, unsigned status, char *json);
  */
 typedef int (*exp_act_fn)(void *arg, const struct exp_act_req *rq, exp_act_done_fn done, void *ctx);
 /*
+ * An interactive console (POST /api/v1/targets/NAME/console/attach with "Upgrade:
+ * ipmi-collector-console", role operate): after "101 Switching Protocols" the connection is a
+ * raw byte stream: the server first sends "OK\n" (then the console's output) or "ERR <why>\n";
+ * the client's bytes are typed into the console (0xFF 0x01 = a serial break, 0xFF 0xFF = 0xFF).
+ * The API hands the upgraded socket to the daemon with exp_attach_fn (on the HTTP thread);
+ * the daemon ends it with exp_attach_close (any thread, once).
+ */
+struct exp_attach;
+typedef void (*exp_attach_fn)(void *arg, const char *target, const char *who, const char *source,
+                              int fd, struct exp_attach *h);
+/* why != NULL: "ERR <why>" is sent first. Closes the connection and frees h. */
+void exp_attach_close(struct exp_attach *h, const char *why);
+void exp_api_set_attach(struct exp_api *a, exp_attach_fn fn, void *arg);
+
+/*
  * The daemon's side of the API: st answers GET .../sel and /api/v1/audit (NULL: 503), act runs
  * actions (NULL: 503). Call before serving.
  */

@@ -582,7 +582,7 @@ exp_http_start(const struct exp_http_opts *o, struct exp_http **out, char *err, 
 
     /* Suspend/resume: an API action waits for the daemon without holding the HTTP thread. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     int tls = o->tls_cert_pem && o->tls_key_pem;
