@@ -16,6 +16,7 @@
  * callers per offer/revoke/stats. Nothing blocks while holding it.
  */
 #include "redfish.h"
+#include "rf_client.h"
 #include "ic_err.h"
 #include "clock.h"
 
@@ -61,20 +62,6 @@ struct rf_media_srv {
     int tls;
     char *cert, *key;
 };
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Closes offers whose time is up. Called with mu held. */
 static void
@@ -235,17 +222,17 @@ read_pem(const char *path, char *err, size_t errlen)
     FILE *f = fopen(path, "re");
     char *buf = NULL;
     if (!f) {
-        seterr(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        rf_seterr(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     buf = calloc(1, MS_PEM_MAX + 1);
     size_t n = buf ? fread(buf, 1, MS_PEM_MAX + 1, f) : 0;
     if (buf && (n == 0 || n > MS_PEM_MAX)) {
-        seterr(err, errlen, "%s: empty or larger than %u bytes", path, MS_PEM_MAX);
+        rf_seterr(err, errlen, "%s: empty or larger than %u bytes", path, MS_PEM_MAX);
         free(buf);
         buf = NULL;
     } else if (!buf) {
-        seterr(err, errlen, "out of memory");
+        rf_seterr(err, errlen, "out of memory");
     }
     fclose(f);
     return buf;
@@ -286,32 +273,32 @@ rf_media_srv_start(const struct rf_media_srv_opts *o, struct rf_media_srv **out,
                     *ai = NULL;
     *out = NULL;
     if (!o || !o->listen || split_listen(o->listen, host, sizeof(host), port, sizeof(port))) {
-        seterr(err, errlen, "media server: listen address '%s' is not HOST:PORT ([v6]:PORT)",
-               o && o->listen ? o->listen : "");
+        rf_seterr(err, errlen, "media server: listen address '%s' is not HOST:PORT ([v6]:PORT)",
+                  o && o->listen ? o->listen : "");
         return IC_EINVAL;
     }
     const char *pub = o->public_host ? o->public_host : host;
     if (!pub[0] || strcmp(pub, "0.0.0.0") == 0 || strcmp(pub, "::") == 0) {
-        seterr(err, errlen,
-               "media server: listening on all addresses (%s), so give the address the BMC "
-               "should fetch from (public host)",
-               o->listen);
+        rf_seterr(err, errlen,
+                  "media server: listening on all addresses (%s), so give the address the BMC "
+                  "should fetch from (public host)",
+                  o->listen);
         return IC_EINVAL;
     }
     if ((!o->cert_file) != (!o->key_file)) {
-        seterr(err, errlen, "media server: TLS needs both a certificate and a key file");
+        rf_seterr(err, errlen, "media server: TLS needs both a certificate and a key file");
         return IC_EINVAL;
     }
     struct rf_media_srv *s = calloc(1, sizeof(*s));
     if (!s) {
-        seterr(err, errlen, "out of memory");
+        rf_seterr(err, errlen, "out of memory");
         return IC_ENOMEM;
     }
     pthread_mutex_init(&s->mu, NULL);
     snprintf(s->host, sizeof(s->host), strchr(pub, ':') ? "[%s]" : "%s", pub);
     int rc = IC_EIO, gai = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
     if (gai != 0) {
-        seterr(err, errlen, "media server: cannot resolve '%s': %s", host, gai_strerror(gai));
+        rf_seterr(err, errlen, "media server: cannot resolve '%s': %s", host, gai_strerror(gai));
         rc = IC_EINVAL;
         goto fail;
     }
@@ -334,8 +321,8 @@ rf_media_srv_start(const struct rf_media_srv_opts *o, struct rf_media_srv **out,
                                 MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_END);
     }
     if (!s->d) {
-        seterr(err, errlen, "media server: cannot listen on %s (address in use or not local%s)",
-               o->listen, s->tls ? ", or bad certificate/key" : "");
+        rf_seterr(err, errlen, "media server: cannot listen on %s (address in use or not local%s)",
+                  o->listen, s->tls ? ", or bad certificate/key" : "");
         goto fail;
     }
     const union MHD_DaemonInfo *li = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_LISTEN_FD);
@@ -437,28 +424,28 @@ rf_media_srv_offer(struct rf_media_srv *s, const char *local_path, unsigned ttl_
     const char *base = slash ? slash + 1 : local_path;
     if (!base || !base[0] || strlen(base) > MS_NAME_MAX || strcmp(base, ".") == 0 ||
         strcmp(base, "..") == 0) {
-        seterr(err, errlen, "media: '%s' does not name a file", local_path ? local_path : "");
+        rf_seterr(err, errlen, "media: '%s' does not name a file", local_path ? local_path : "");
         return IC_EINVAL;
     }
     int fd = open(local_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        seterr(err, errlen, "media: cannot open %s: %s", local_path, strerror(errno));
+        rf_seterr(err, errlen, "media: cannot open %s: %s", local_path, strerror(errno));
         return IC_EIO;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        seterr(err, errlen, "media: %s is not a regular file", local_path);
+        rf_seterr(err, errlen, "media: %s is not a regular file", local_path);
         close(fd);
         return IC_EINVAL;
     }
     if (url_escape(base, esc, sizeof(esc)) != 0 || RAND_bytes(rnd, sizeof(rnd)) != 1) {
-        seterr(err, errlen, "media: cannot make a URL for %s", local_path);
+        rf_seterr(err, errlen, "media: cannot make a URL for %s", local_path);
         close(fd);
         return IC_EIO;
     }
     struct offer *o = calloc(1, sizeof(*o));
     if (!o) {
         close(fd);
-        seterr(err, errlen, "out of memory");
+        rf_seterr(err, errlen, "out of memory");
         return IC_ENOMEM;
     }
     for (size_t i = 0; i < sizeof(rnd); i++)
@@ -470,7 +457,7 @@ rf_media_srv_offer(struct rf_media_srv *s, const char *local_path, unsigned ttl_
     int n = snprintf(url, urllen, "%s://%s:%u/media/%s/%s", s->tls ? "https" : "http", s->host,
                      s->port, o->id, esc);
     if (n < 0 || (size_t)n >= urllen) {
-        seterr(err, errlen, "media: URL buffer too small");
+        rf_seterr(err, errlen, "media: URL buffer too small");
         close(fd);
         free(o);
         if (url && urllen)

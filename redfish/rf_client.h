@@ -71,5 +71,8 @@ int rf_wait_task(struct rf_client *c, const char *monitor, const char *what, cha
                  size_t errlen);
 
 void rf_sleep_ms(unsigned ms);
+/* A message into err (NULL or 0 length: nothing). rf_parse.c. */
+void rf_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

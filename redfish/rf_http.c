@@ -39,20 +39,6 @@ global_init(void)
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 void
 rf_sleep_ms(unsigned ms)
 {
@@ -74,11 +60,11 @@ rf_client_new(const struct rf_opts *o, struct rf_client **out, char *err, size_t
 {
     *out = NULL;
     if (!o || !o->url || !o->user || !o->user[0] || !o->password) {
-        seterr(err, errlen, "Redfish client needs a URL, a user name and a password");
+        rf_seterr(err, errlen, "Redfish client needs a URL, a user name and a password");
         return IC_EINVAL;
     }
     if (strncmp(o->url, "https://", 8) != 0 && strncmp(o->url, "http://", 7) != 0) {
-        seterr(err, errlen, "Redfish URL '%s' must start with https:// (or http://)", o->url);
+        rf_seterr(err, errlen, "Redfish URL '%s' must start with https:// (or http://)", o->url);
         return IC_EINVAL;
     }
     const char *hostpart = strstr(o->url, "://") + 3;
@@ -86,12 +72,13 @@ rf_client_new(const struct rf_opts *o, struct rf_client **out, char *err, size_t
     if (!hostpart[0] || (slash && slash[1] != '\0') || strlen(o->url) >= 256 ||
         strlen(o->user) >= 128 || strpbrk(o->url, " \t\r\n") ||
         (o->ca_file && strlen(o->ca_file) >= 512)) {
-        seterr(err, errlen, "Redfish URL '%s' must be scheme://host[:port] without a path", o->url);
+        rf_seterr(err, errlen, "Redfish URL '%s' must be scheme://host[:port] without a path",
+                  o->url);
         return IC_EINVAL;
     }
     pthread_once(&global_once, global_init);
     if (global_rc != CURLE_OK) {
-        seterr(err, errlen, "libcurl initialisation failed: %s", curl_easy_strerror(global_rc));
+        rf_seterr(err, errlen, "libcurl initialisation failed: %s", curl_easy_strerror(global_rc));
         return IC_ENOMEM;
     }
     struct rf_client *c = calloc(1, sizeof(*c));
@@ -115,7 +102,7 @@ rf_client_new(const struct rf_opts *o, struct rf_client **out, char *err, size_t
     return 0;
 nomem:
     rf_client_free(c);
-    seterr(err, errlen, "out of memory");
+    rf_seterr(err, errlen, "out of memory");
     return IC_ENOMEM;
 }
 
@@ -206,48 +193,49 @@ transport_err(struct rf_client *c, CURLcode rc, const char *what, char *err, siz
     const char *d = c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc);
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
-        seterr(err, errlen,
-               "%s: cannot connect to %s: %s (is the BMC's Redfish service up, and the port "
-               "right?)",
-               what, c->base, d);
+        rf_seterr(err, errlen,
+                  "%s: cannot connect to %s: %s (is the BMC's Redfish service up, and the port "
+                  "right?)",
+                  what, c->base, d);
         return IC_EUNREACH;
     case CURLE_COULDNT_RESOLVE_HOST:
-        seterr(err, errlen, "%s: cannot resolve the host of %s: %s", what, c->base, d);
+        rf_seterr(err, errlen, "%s: cannot resolve the host of %s: %s", what, c->base, d);
         return IC_EUNREACH;
     case CURLE_OPERATION_TIMEDOUT:
-        seterr(err, errlen, "%s: no answer from %s within %u ms: %s", what, c->base, c->timeout_ms,
-               d);
+        rf_seterr(err, errlen, "%s: no answer from %s within %u ms: %s", what, c->base,
+                  c->timeout_ms, d);
         return IC_ETIMEDOUT;
     case CURLE_PEER_FAILED_VERIFICATION:
-        seterr(err, errlen,
-               "%s: TLS: the certificate of %s is not trusted: %s (give --ca-file with the "
-               "BMC's CA, or --insecure)",
-               what, c->base, d);
+        rf_seterr(err, errlen,
+                  "%s: TLS: the certificate of %s is not trusted: %s (give --ca-file with the "
+                  "BMC's CA, or --insecure)",
+                  what, c->base, d);
         return IC_EPROTO;
     case CURLE_SSL_CONNECT_ERROR:
-        seterr(err, errlen, "%s: TLS handshake with %s failed: %s (is it https?)", what, c->base,
-               d);
+        rf_seterr(err, errlen, "%s: TLS handshake with %s failed: %s (is it https?)", what, c->base,
+                  d);
         return IC_EPROTO;
     case CURLE_SSL_CACERT_BADFILE:
-        seterr(err, errlen, "%s: cannot use CA file '%s': %s", what, c->ca_file, d);
+        rf_seterr(err, errlen, "%s: cannot use CA file '%s': %s", what, c->ca_file, d);
         return IC_ECONFIG;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_PARTIAL_FILE:
-        seterr(err, errlen, "%s: connection to %s closed without a complete answer: %s%s", what,
-               c->base, d,
-               strncmp(c->base, "http://", 7) == 0 ? " (an https service given as http://?)" : "");
+        rf_seterr(err, errlen, "%s: connection to %s closed without a complete answer: %s%s", what,
+                  c->base, d,
+                  strncmp(c->base, "http://", 7) == 0 ? " (an https service given as http://?)"
+                                                      : "");
         return IC_EIO;
     case CURLE_WRITE_ERROR:
-        seterr(err, errlen, "%s: answer from %s larger than %u bytes (or out of memory)", what,
-               c->base, RF_RESP_MAX);
+        rf_seterr(err, errlen, "%s: answer from %s larger than %u bytes (or out of memory)", what,
+                  c->base, RF_RESP_MAX);
         return IC_ETOOBIG;
     case CURLE_UNSUPPORTED_PROTOCOL:
-        seterr(err, errlen, "%s: %s: %s (only http and https)", what, c->base, d);
+        rf_seterr(err, errlen, "%s: %s: %s (only http and https)", what, c->base, d);
         return IC_EINVAL;
     default:
-        seterr(err, errlen, "%s: request to %s failed: %s", what, c->base, d);
+        rf_seterr(err, errlen, "%s: request to %s failed: %s", what, c->base, d);
         return IC_EIO;
     }
 }
@@ -266,7 +254,7 @@ perform(struct rf_client *c, const char *method, const char *path, const char *j
     rf_resp_free(r);
     pwbuf[0] = '\0';
     if ((size_t)snprintf(url, sizeof(url), "%s%s", c->base, path) >= sizeof(url)) {
-        seterr(err, errlen, "%s: URI too long", what);
+        rf_seterr(err, errlen, "%s: URI too long", what);
         return IC_EINVAL;
     }
     CURL *h = c->h;
@@ -341,7 +329,7 @@ perform(struct rf_client *c, const char *method, const char *path, const char *j
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
     goto out;
 nomem:
-    seterr(err, errlen, "out of memory");
+    rf_seterr(err, errlen, "out of memory");
     rc = IC_ENOMEM;
 out:
     /* curl_slist_free_all does not wipe: the token header line is wiped by hand. */
@@ -362,24 +350,24 @@ http_err(struct rf_client *c, const struct rf_resp *r, const char *what, char *e
         snprintf(msg, sizeof(msg), "no Redfish error body");
     switch (r->status) {
     case 401:
-        seterr(err, errlen,
-               "%s refused: %s (HTTP 401: wrong user name or password for '%s', or the account "
-               "is disabled)",
-               what, msg, c->user);
+        rf_seterr(err, errlen,
+                  "%s refused: %s (HTTP 401: wrong user name or password for '%s', or the account "
+                  "is disabled)",
+                  what, msg, c->user);
         return IC_EAUTH;
     case 403:
-        seterr(err, errlen, "%s refused: %s (HTTP 403: user '%s' lacks the privilege)", what, msg,
-               c->user);
+        rf_seterr(err, errlen, "%s refused: %s (HTTP 403: user '%s' lacks the privilege)", what,
+                  msg, c->user);
         return IC_EPRIV;
     case 404:
-        seterr(err, errlen, "%s: not found on the BMC: %s (HTTP 404)", what, msg);
+        rf_seterr(err, errlen, "%s: not found on the BMC: %s (HTTP 404)", what, msg);
         return IC_EPROTO;
     case 503:
-        seterr(err, errlen, "%s: BMC still busy after %d tries: %s (HTTP 503)", what, RF_BUSY_TRIES,
-               msg);
+        rf_seterr(err, errlen, "%s: BMC still busy after %d tries: %s (HTTP 503)", what,
+                  RF_BUSY_TRIES, msg);
         return IC_EAGAIN;
     default:
-        seterr(err, errlen, "%s refused: %s (HTTP %ld)", what, msg, r->status);
+        rf_seterr(err, errlen, "%s refused: %s (HTTP %ld)", what, msg, r->status);
         return IC_ECC;
     }
 }
@@ -411,7 +399,7 @@ rf_get_root(struct rf_client *c, char *err, size_t errlen)
     if (rc == 0 && (r.status < 200 || r.status > 299))
         rc = http_err(c, &r, "service root", err, errlen);
     if (rc == 0 && (rc = rf_parse_root(r.body, r.len, &c->root, perr, sizeof(perr))) != 0)
-        seterr(err, errlen, "service root of %s: %s", c->base, perr);
+        rf_seterr(err, errlen, "service root of %s: %s", c->base, perr);
     if (rc == 0)
         c->have_root = 1;
     rf_resp_free(&r);
@@ -463,7 +451,7 @@ login(struct rf_client *c, char *err, size_t errlen)
         c->root.sessions[0] ? c->root.sessions : "/redfish/v1/SessionService/Sessions";
     u = (size_t)snprintf(body, sizeof(body), "{\"UserName\":");
     if (json_str(body, sizeof(body), &u, c->user, strlen(c->user)) || u + 13 >= sizeof(body)) {
-        seterr(err, errlen, "user name too long");
+        rf_seterr(err, errlen, "user name too long");
         return IC_EINVAL;
     }
     memcpy(body + u, ",\"Password\":", 12);
@@ -471,7 +459,7 @@ login(struct rf_client *c, char *err, size_t errlen)
     if (json_str(body, sizeof(body), &u, (const char *)secret_bytes(c->pw), secret_len(c->pw)) ||
         u + 2 >= sizeof(body)) {
         explicit_bzero(body, sizeof(body));
-        seterr(err, errlen, "password too long");
+        rf_seterr(err, errlen, "password too long");
         return IC_EINVAL;
     }
     body[u++] = '}';
@@ -490,7 +478,7 @@ login(struct rf_client *c, char *err, size_t errlen)
         goto out;
     }
     if (!r.token[0]) {
-        seterr(err, errlen, "login: the BMC answered %ld without an X-Auth-Token", r.status);
+        rf_seterr(err, errlen, "login: the BMC answered %ld without an X-Auth-Token", r.status);
         rc = IC_EPROTO;
         goto out;
     }
@@ -545,16 +533,16 @@ rf_wait_task(struct rf_client *c, const char *monitor, const char *what, char *e
         }
         int parsed = r.len && rf_parse_task(r.body, r.len, &t, perr, sizeof(perr)) == 0;
         if (parsed && t.state == RF_TASK_FAILED) {
-            seterr(err, errlen, "%s failed: task %s: %s", what, t.task_state,
-                   t.message[0] ? t.message : "(no message)");
+            rf_seterr(err, errlen, "%s failed: task %s: %s", what, t.task_state,
+                      t.message[0] ? t.message : "(no message)");
             rc = IC_ECC;
             break;
         }
         if (r.status != 202 && (!parsed || t.state == RF_TASK_DONE))
             break; /* 200/204: the operation's own answer, or a finished task */
         if (clock_mono_ms() >= deadline) {
-            seterr(err, errlen, "%s: task still %s after %u s", what,
-                   parsed ? t.task_state : "running", c->task_timeout_ms / 1000);
+            rf_seterr(err, errlen, "%s: task still %s after %u s", what,
+                      parsed ? t.task_state : "running", c->task_timeout_ms / 1000);
             rc = IC_ETIMEDOUT;
             break;
         }

@@ -17,25 +17,11 @@
 
 #define RF_CONFIRM_POLL_MS 500u
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Parse failure of a resource at path -> IC_EPROTO naming it. */
 static int
 bad_answer(const char *path, const char *perr, char *err, size_t errlen)
 {
-    seterr(err, errlen, "%s: unexpected answer: %s", path, perr);
+    rf_seterr(err, errlen, "%s: unexpected answer: %s", path, perr);
     return IC_EPROTO;
 }
 
@@ -51,7 +37,7 @@ first_member(struct rf_client *c, const char *path, const char *what, char *dst,
     if (rc == 0 && (rc = rf_parse_members(r.body, r.len, &m, perr, sizeof(perr))) != 0)
         rc = bad_answer(path, perr, err, errlen);
     if (rc == 0 && m.n == 0) {
-        seterr(err, errlen, "%s: %s lists no members", what, path);
+        rf_seterr(err, errlen, "%s: %s lists no members", what, path);
         rc = IC_EPROTO;
     }
     if (rc == 0)
@@ -69,7 +55,7 @@ find_system(struct rf_client *c, char *err, size_t errlen)
     if ((rc = rf_get_root(c, err, errlen)) != 0)
         return rc;
     if (!c->root.systems[0]) {
-        seterr(err, errlen, "%s: the service root lists no Systems", c->base);
+        rf_seterr(err, errlen, "%s: the service root lists no Systems", c->base);
         return IC_EPROTO;
     }
     /* One system per BMC is the norm; a multi-node chassis is not handled (first member). */
@@ -154,22 +140,22 @@ rf_power(struct rf_client *c, const char *action, unsigned confirm_ms, struct rf
         if (action && strcmp(action, power_map[i].action) == 0)
             break;
     if (i == sizeof(power_map) / sizeof(power_map[0])) {
-        seterr(err, errlen, "unknown power action '%s' (on, off, cycle, reset, soft)",
-               action ? action : "");
+        rf_seterr(err, errlen, "unknown power action '%s' (on, off, cycle, reset, soft)",
+                  action ? action : "");
         return IC_EINVAL;
     }
     const char *type = power_map[i].reset_type;
     if ((rc = get_system(c, &d, &r, err, errlen)) != 0)
         goto out;
     if (!d.reset_target[0]) {
-        seterr(err, errlen, "%s: the system has no #ComputerSystem.Reset action", c->system);
+        rf_seterr(err, errlen, "%s: the system has no #ComputerSystem.Reset action", c->system);
         rc = IC_EPROTO;
         goto out;
     }
     if (!allowed(d.reset_allowed, d.n_reset_allowed, type)) {
         join_allowed(d.reset_allowed, d.n_reset_allowed, list, sizeof(list));
-        seterr(err, errlen, "power %s: this BMC does not offer ResetType %s (it offers: %s)",
-               action, type, list);
+        rf_seterr(err, errlen, "power %s: this BMC does not offer ResetType %s (it offers: %s)",
+                  action, type, list);
         rc = IC_EINVAL;
         goto out;
     }
@@ -191,8 +177,8 @@ rf_power(struct rf_client *c, const char *action, unsigned confirm_ms, struct rf
         if (confirm_ms == 0 || strcmp(d.sys.power_state, power_map[i].want) == 0)
             break;
         if (clock_mono_ms() >= deadline) {
-            seterr(err, errlen, "power %s: sent %s, but PowerState is still %s after %u ms", action,
-                   type, d.sys.power_state, confirm_ms);
+            rf_seterr(err, errlen, "power %s: sent %s, but PowerState is still %s after %u ms",
+                      action, type, d.sys.power_state, confirm_ms);
             rc = IC_ETIMEDOUT;
             break;
         }
@@ -235,8 +221,8 @@ rf_boot_override(struct rf_client *c, const char *device, int once, char *err, s
         if (device && strcmp(device, boot_map[i].device) == 0)
             break;
     if (i == sizeof(boot_map) / sizeof(boot_map[0])) {
-        seterr(err, errlen, "unknown boot device '%s' (pxe, disk, cdrom, bios, none)",
-               device ? device : "");
+        rf_seterr(err, errlen, "unknown boot device '%s' (pxe, disk, cdrom, bios, none)",
+                  device ? device : "");
         return IC_EINVAL;
     }
     const char *target = boot_map[i].target;
@@ -252,8 +238,8 @@ rf_boot_override(struct rf_client *c, const char *device, int once, char *err, s
             goto out;
         if (!allowed(d.boot_allowed, d.n_boot_allowed, target)) {
             join_allowed(d.boot_allowed, d.n_boot_allowed, list, sizeof(list));
-            seterr(err, errlen, "boot %s: this BMC does not offer target %s (it offers: %s)",
-                   device, target, list);
+            rf_seterr(err, errlen, "boot %s: this BMC does not offer target %s (it offers: %s)",
+                      device, target, list);
             rc = IC_EINVAL;
             goto out;
         }
@@ -271,9 +257,9 @@ rf_boot_override(struct rf_client *c, const char *device, int once, char *err, s
         goto out;
     int target_ok = strcmp(d.sys.boot_target, target) == 0 || strcmp(target, "None") == 0;
     if (strcmp(d.sys.boot_enabled, enabled) != 0 || !target_ok) {
-        seterr(err, errlen,
-               "boot %s: the BMC accepted the override but reads back %s %s (wanted %s %s)", device,
-               d.sys.boot_enabled, d.sys.boot_target, enabled, target);
+        rf_seterr(err, errlen,
+                  "boot %s: the BMC accepted the override but reads back %s %s (wanted %s %s)",
+                  device, d.sys.boot_enabled, d.sys.boot_target, enabled, target);
         rc = IC_EPROTO;
     }
 out:
@@ -304,7 +290,7 @@ find_vmedia_collection(struct rf_client *c, char *coll, char *err, size_t errlen
         }
     }
     if (!c->root.managers[0]) {
-        seterr(err, errlen, "%s: neither the System nor a Manager has VirtualMedia", c->base);
+        rf_seterr(err, errlen, "%s: neither the System nor a Manager has VirtualMedia", c->base);
         return IC_EPROTO;
     }
     if ((rc = first_member(c, c->root.managers, "Managers", mgr, err, errlen)) != 0)
@@ -313,8 +299,8 @@ find_vmedia_collection(struct rf_client *c, char *coll, char *err, size_t errlen
         if (rf_parse_manager(r.body, r.len, coll, RF_URI_MAX, perr, sizeof(perr)) != 0)
             rc = bad_answer(mgr, perr, err, errlen);
         else if (!coll[0]) {
-            seterr(err, errlen, "%s: this BMC offers no VirtualMedia (neither System nor Manager)",
-                   c->base);
+            rf_seterr(err, errlen,
+                      "%s: this BMC offers no VirtualMedia (neither System nor Manager)", c->base);
             rc = IC_EPROTO;
         }
     }
@@ -352,7 +338,7 @@ slot(struct rf_client *c, struct rf_media_doc *out, struct rf_resp *r, char *err
     if ((rc = rf_parse_members(r->body, r->len, &mem, perr, sizeof(perr))) != 0)
         return bad_answer(coll, perr, err, errlen);
     if (mem.n == 0) {
-        seterr(err, errlen, "%s: no virtual media slots", coll);
+        rf_seterr(err, errlen, "%s: no virtual media slots", coll);
         return IC_EPROTO;
     }
     char first[RF_URI_MAX] = "";
@@ -437,12 +423,12 @@ rf_media_insert(struct rf_client *c, const char *image_url, char *err, size_t er
 
     if (!image_url ||
         (strncmp(image_url, "http://", 7) != 0 && strncmp(image_url, "https://", 8) != 0)) {
-        seterr(err, errlen, "image '%s' must be an http:// or https:// URL",
-               image_url ? image_url : "");
+        rf_seterr(err, errlen, "image '%s' must be an http:// or https:// URL",
+                  image_url ? image_url : "");
         return IC_EINVAL;
     }
     if (strlen(image_url) >= sizeof(m.m.image) || json_url(esc, sizeof(esc), image_url)) {
-        seterr(err, errlen, "image URL too long or has control characters");
+        rf_seterr(err, errlen, "image URL too long or has control characters");
         return IC_EINVAL;
     }
     if ((rc = slot(c, &m, &r, err, errlen)) != 0)
@@ -458,9 +444,9 @@ rf_media_insert(struct rf_client *c, const char *image_url, char *err, size_t er
     if ((rc = get_media(c, c->media, &m, &r, err, errlen)) != 0)
         goto out;
     if (!m.m.inserted || strcmp(m.m.image, image_url) != 0) {
-        seterr(err, errlen,
-               "insert: the BMC accepted the image but %s reads back Inserted=%s Image='%s'",
-               m.m.slot, m.m.inserted ? "true" : "false", m.m.image);
+        rf_seterr(err, errlen,
+                  "insert: the BMC accepted the image but %s reads back Inserted=%s Image='%s'",
+                  m.m.slot, m.m.inserted ? "true" : "false", m.m.image);
         rc = IC_EPROTO;
     }
 out:
@@ -487,8 +473,8 @@ rf_media_eject(struct rf_client *c, char *err, size_t errlen)
     if ((rc = get_media(c, c->media, &m, &r, err, errlen)) != 0)
         goto out;
     if (m.m.inserted) {
-        seterr(err, errlen, "eject: the BMC accepted it but %s still reads Inserted=true",
-               m.m.slot);
+        rf_seterr(err, errlen, "eject: the BMC accepted it but %s still reads Inserted=true",
+                  m.m.slot);
         rc = IC_EPROTO;
     }
 out:

@@ -11,6 +11,7 @@
  */
 #include "redfish.h"
 #include "ic_err.h"
+#include "rf_client.h"
 
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -19,20 +20,6 @@
 
 /* Larger answers are not something a BMC sends for these resources. */
 #define RF_BODY_MAX (4u << 20)
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static void
 copy(char *dst, size_t dstlen, const char *src)
@@ -45,16 +32,16 @@ static struct json_object *
 parse_obj(const char *body, size_t len, char *err, size_t errlen)
 {
     if (!body || len == 0) {
-        seterr(err, errlen, "empty answer where a JSON object was expected");
+        rf_seterr(err, errlen, "empty answer where a JSON object was expected");
         return NULL;
     }
     if (len > RF_BODY_MAX) {
-        seterr(err, errlen, "answer of %zu bytes is too large", len);
+        rf_seterr(err, errlen, "answer of %zu bytes is too large", len);
         return NULL;
     }
     struct json_tokener *tok = json_tokener_new();
     if (!tok) {
-        seterr(err, errlen, "out of memory");
+        rf_seterr(err, errlen, "out of memory");
         return NULL;
     }
     struct json_object *o = json_tokener_parse_ex(tok, body, (int)len);
@@ -63,14 +50,14 @@ parse_obj(const char *body, size_t len, char *err, size_t errlen)
     while (o && end < len && strchr(" \t\r\n", body[end]) && body[end])
         end++;
     if (!o || je != json_tokener_success || end < len) {
-        seterr(err, errlen, "malformed JSON in answer: %s",
-               o                             ? "data after the object"
-               : je == json_tokener_continue ? "truncated"
-                                             : json_tokener_error_desc(je));
+        rf_seterr(err, errlen, "malformed JSON in answer: %s",
+                  o                             ? "data after the object"
+                  : je == json_tokener_continue ? "truncated"
+                                                : json_tokener_error_desc(je));
         json_object_put(o);
         o = NULL;
     } else if (!json_object_is_type(o, json_type_object)) {
-        seterr(err, errlen, "answer is JSON but not an object");
+        rf_seterr(err, errlen, "answer is JSON but not an object");
         json_object_put(o);
         o = NULL;
     }
@@ -161,8 +148,8 @@ rf_parse_root(const char *body, size_t len, struct rf_root *out, char *err, size
              sizeof(out->sessions));
     int rc = 0;
     if (!out->systems[0] && !out->managers[0]) {
-        seterr(err, errlen,
-               "service root lists neither Systems nor Managers (not a Redfish service?)");
+        rf_seterr(err, errlen,
+                  "service root lists neither Systems nor Managers (not a Redfish service?)");
         rc = IC_EPROTO;
     }
     json_object_put(o);
@@ -179,7 +166,7 @@ rf_parse_members(const char *body, size_t len, struct rf_members *out, char *err
     struct json_object *arr = member(o, "Members", json_type_array);
     int rc = 0;
     if (!arr) {
-        seterr(err, errlen, "collection has no Members array");
+        rf_seterr(err, errlen, "collection has no Members array");
         rc = IC_EPROTO;
         goto out;
     }
@@ -205,7 +192,7 @@ rf_parse_system(const char *body, size_t len, struct rf_system_doc *out, char *e
     struct rf_system *s = &out->sys;
     int rc = 0;
     if (!get_str(o, "PowerState", s->power_state, sizeof(s->power_state))) {
-        seterr(err, errlen, "ComputerSystem has no PowerState");
+        rf_seterr(err, errlen, "ComputerSystem has no PowerState");
         rc = IC_EPROTO;
         goto out;
     }
@@ -335,7 +322,7 @@ rf_parse_task(const char *body, size_t len, struct rf_task *out, char *err, size
         return IC_EPROTO;
     int rc = 0;
     if (!get_str(o, "TaskState", out->task_state, sizeof(out->task_state))) {
-        seterr(err, errlen, "task has no TaskState");
+        rf_seterr(err, errlen, "task has no TaskState");
         rc = IC_EPROTO;
         goto out;
     }
@@ -356,4 +343,15 @@ rf_parse_task(const char *body, size_t len, struct rf_task *out, char *err, size
 out:
     json_object_put(o);
     return rc;
+}
+
+void
+rf_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }
