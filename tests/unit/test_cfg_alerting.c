@@ -322,12 +322,12 @@ test_errors(void **state)
     parse_err(BASE "alerting:\n  receivers: []\n  routes: [{receiver: x}]\n  debounce: 21\n", 0,
               "t.yml:6:14: receivers: empty list, but the routes need receivers\n"
               "t.yml:8:13: debounce: expected a number from 1 to 20, got '21'");
-    parse_err(BASE "alerting:\n  routes:\n    - {receiver: x, match: {severity: [bad], kind: x}}\n",
-              0,
-              "t.yml:7:5: routes: there are no receivers (add alerting.receivers)\n"
-              "t.yml:7:40: match.severity: unknown value 'bad' (expected info, ok, warning, "
-              "critical)\n"
-              "t.yml:7:52: match.kind: unknown value 'x' (expected sel, sensor, unreachable, console)");
+    parse_err(
+        BASE "alerting:\n  routes:\n    - {receiver: x, match: {severity: [bad], kind: x}}\n", 0,
+        "t.yml:7:5: routes: there are no receivers (add alerting.receivers)\n"
+        "t.yml:7:40: match.severity: unknown value 'bad' (expected info, ok, warning, "
+        "critical)\n"
+        "t.yml:7:52: match.kind: unknown value 'x' (expected sel, sensor, unreachable, console)");
 }
 
 static void
