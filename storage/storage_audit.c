@@ -99,10 +99,7 @@ storage_query_audit(struct storage *st, const struct storage_filter *f, enum sto
             sqlite3_bind_text(s, 2, f->who, -1, SQLITE_STATIC);
         if (f->grep)
             sqlite3_bind_text(s, 3, f->grep, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(
-            s, 4, f->since_unix_ms < (uint64_t)INT64_MAX ? (sqlite3_int64)f->since_unix_ms : 0);
-        sqlite3_bind_int64(s, 5, f->after_id > 0 ? f->after_id : 0);
-        sqlite3_bind_int64(s, 6, f->limit ? (sqlite3_int64)f->limit : -1);
+        storage_bind_window(s, 4, f);
         /* params (5) and details (11) are JSON: printed as such in --json. */
         rc = storage_print_stmt(st, s, (1u << 5) | (1u << 11), fmt, fp);
     }

@@ -84,10 +84,7 @@ storage_query_console(struct storage *st, const struct storage_filter *f, enum s
             sqlite3_bind_text(s, 1, f->target, -1, SQLITE_STATIC);
         if (f->grep)
             sqlite3_bind_text(s, 2, f->grep, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(
-            s, 3, f->since_unix_ms < (uint64_t)INT64_MAX ? (sqlite3_int64)f->since_unix_ms : 0);
-        sqlite3_bind_int64(s, 4, f->after_id > 0 ? f->after_id : 0);
-        sqlite3_bind_int64(s, 5, f->limit ? (sqlite3_int64)f->limit : -1);
+        storage_bind_window(s, 3, f);
         if (fmt != STORAGE_TEXT) {
             rc = storage_print_stmt(st, s, 0, fmt, fp);
         } else {

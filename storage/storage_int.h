@@ -219,6 +219,8 @@ int storage_apply_console(struct storage *st, const struct storage_msg *m, sqlit
 
 /* storage_query.c: building blocks for other readers (storage_audit.c); rmu held. */
 int storage_read_prepare(struct storage *st, const char *sql, sqlite3_stmt **s);
+/* Binds a filter's since, after_id and limit to parameters first, first + 1, first + 2. */
+void storage_bind_window(sqlite3_stmt *s, int first, const struct storage_filter *f);
 int storage_print_stmt(struct storage *st, sqlite3_stmt *s, uint32_t json_cols,
                        enum storage_format fmt, FILE *fp);
 

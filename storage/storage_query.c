@@ -250,6 +250,14 @@ since(const struct storage_filter *f)
     return f && f->since_unix_ms < (uint64_t)INT64_MAX ? (sqlite3_int64)f->since_unix_ms : 0;
 }
 
+void
+storage_bind_window(sqlite3_stmt *s, int first, const struct storage_filter *f)
+{
+    sqlite3_bind_int64(s, first, since(f));
+    sqlite3_bind_int64(s, first + 1, f->after_id > 0 ? f->after_id : 0);
+    sqlite3_bind_int64(s, first + 2, f->limit ? (sqlite3_int64)f->limit : -1);
+}
+
 /* Output columns of the inventory; --where may name any of them. */
 static const char *const inv_cols[] = {
     "name",         "address",         "configured",     "state",        "last_seen",
@@ -426,9 +434,7 @@ storage_query_sel(struct storage *st, const struct storage_filter *f, enum stora
         if (f->grep)
             sqlite3_bind_text(s, 2, f->grep, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 3, f->min_severity);
-        sqlite3_bind_int64(s, 4, since(f));
-        sqlite3_bind_int64(s, 5, f->after_id > 0 ? f->after_id : 0);
-        sqlite3_bind_int64(s, 6, f->limit ? (sqlite3_int64)f->limit : -1);
+        storage_bind_window(s, 4, f);
         rc = storage_print_stmt(st, s, 0, fmt, fp);
     }
     sqlite3_finalize(s);
