@@ -131,21 +131,33 @@ wait_ours() {
   echo "$got"
 }
 
-# compare WHAT NAME ADDR: the exporter's /ipmi for ADDR against ours for NAME and for ADDR
+# compare WHAT NAME ADDR: the exporter's /ipmi for ADDR against ours for NAME and for ADDR.
+# Ours is the last poll (interval 1 s) and the exporter's a fresh one, so a
+# state change can land between them: a difference is looked at again (up
+# to 3 times, 2 s apart) and only one that stays is a failure.
 compare() {
-  local what=$1 name=$2 addr=$3 f line
-  theirs "$addr" >"$tmp/theirs.txt" || bad "$what: the exporter's /ipmi answers"
-  ours "$name" >"$tmp/ours_name.txt" || bad "$what: our /ipmi?target=$name answers"
-  ours "$addr" >"$tmp/ours_addr.txt" || bad "$what: our /ipmi?target=$addr answers"
-  for f in ours_name ours_addr; do
-    while IFS= read -r line; do
-      case $line in
-      ok$'\t'*) ok "${line#ok$'\t'}" ;;
-      bad$'\t'*) bad "${line#bad$'\t'}" ;;
-      *) echo "$line" ;;
-      esac
-    done < <($COMPARE "$what, ours by ${f#ours_}" "$tmp/theirs.txt" "$tmp/$f.txt")
+  local what=$1 name=$2 addr=$3 f line try
+  for try in 1 2 3; do
+    : >"$tmp/verdict.txt"
+    theirs "$addr" >"$tmp/theirs.txt" || echo "bad	$what: the exporter's /ipmi answers" >>"$tmp/verdict.txt"
+    ours "$name" >"$tmp/ours_name.txt" || echo "bad	$what: our /ipmi?target=$name answers" >>"$tmp/verdict.txt"
+    ours "$addr" >"$tmp/ours_addr.txt" || echo "bad	$what: our /ipmi?target=$addr answers" >>"$tmp/verdict.txt"
+    for f in ours_name ours_addr; do
+      $COMPARE "$what, ours by ${f#ours_}" "$tmp/theirs.txt" "$tmp/$f.txt" >>"$tmp/verdict.txt"
+    done
+    grep -q '^bad' "$tmp/verdict.txt" || break
+    [ "$try" = 3 ] && break
+    echo "     ($what: differences on try $try, looking again in 2 s:)"
+    grep -v '^ok' "$tmp/verdict.txt" | sed 's/^bad\t/       /'
+    sleep 2
   done
+  while IFS= read -r line; do
+    case $line in
+    ok$'\t'*) ok "${line#ok$'\t'}" ;;
+    bad$'\t'*) bad "${line#bad$'\t'}" ;;
+    *) echo "$line" ;;
+    esac
+  done <"$tmp/verdict.txt"
   cp "$tmp/theirs.txt" "$tmp/last_theirs.txt"
 }
 
