@@ -12,7 +12,10 @@
  *                                    zero-padded to 20 bytes
  *                   HMAC-SHA256-128  HMAC-SHA256(K1)[0..15]
  *   confidentiality AES-CBC-128, key K2[0..15], caller-supplied IV, no
- *                   OpenSSL padding (the RMCP+ pad is added by rmcpplus.c)
+ *                   OpenSSL padding (the RMCP+ pad is added by rmcpplus.c);
+ *                   chained here over a keyed AES-128-ECB context, because
+ *                   re-initialising an OpenSSL 3 CBC context for each
+ *                   packet's IV walks its parameter tables every time
  *
  * OpenSSL 3 implicit fetches (EVP_sha1() etc.) look the algorithm up on every
  * use, so everything is fetched once here and every session keeps its own
@@ -51,7 +54,7 @@ fetch_all(void)
     g_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
     g_md5 = EVP_MD_fetch(NULL, "MD5", NULL);
     g_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    g_aes = EVP_CIPHER_fetch(NULL, "AES-128-CBC", NULL);
+    g_aes = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
     g_ready = g_hmac && g_sha1 && g_md5 && g_sha256 && g_aes;
 }
 
@@ -184,6 +187,29 @@ crypto_random(void *p, size_t n)
     if (n == 0)
         return 0;
     return RAND_bytes(p, (int)n) == 1 ? 0 : IC_EIO;
+}
+
+/*
+ * Per-thread pool of random bytes for IVs: one DRBG call per 64 packets
+ * instead of one per packet (RAND_bytes takes locks and checks for a fork
+ * on every call). IVs are sent in the clear, so a pool of them in memory
+ * reveals nothing that the wire does not.
+ */
+#define IV_POOL 1024
+static __thread uint8_t iv_pool[IV_POOL];
+static __thread size_t iv_left;
+
+int
+crypto_iv(uint8_t iv[16])
+{
+    if (iv_left < CRYPTO_AES_BLOCK) {
+        if (RAND_bytes(iv_pool, IV_POOL) != 1)
+            return IC_EIO;
+        iv_left = IV_POOL;
+    }
+    iv_left -= CRYPTO_AES_BLOCK;
+    memcpy(iv, iv_pool + iv_left, CRYPTO_AES_BLOCK);
+    return 0;
 }
 
 int
@@ -324,22 +350,35 @@ out:
     return rc;
 }
 
+/* CBC over the ECB context c, one block at a time; in and out may be the same buffer. */
 static int
 aes_run(EVP_CIPHER_CTX *c, int enc, const uint8_t iv[16], const uint8_t *in, size_t len,
         uint8_t *out)
 {
-    int n1 = 0, n2 = 0;
+    uint8_t prev[CRYPTO_AES_BLOCK], blk[CRYPTO_AES_BLOCK];
+    int n = 0;
 
     if (c == NULL || len % CRYPTO_AES_BLOCK != 0 || len > INT_MAX)
         return IC_EINVAL;
-    /* Only the IV changes; the key schedule from crypto_sess_new stays. */
-    if (EVP_CipherInit_ex2(c, NULL, NULL, iv, enc, NULL) != 1)
-        return IC_EIO;
-    if (len == 0)
-        return 0;
-    if (EVP_CipherUpdate(c, out, &n1, in, (int)len) != 1 ||
-        EVP_CipherFinal_ex(c, out + n1, &n2) != 1 || (size_t)n1 + (size_t)n2 != len)
-        return IC_EIO;
+    memcpy(prev, iv, CRYPTO_AES_BLOCK);
+    for (size_t off = 0; off < len; off += CRYPTO_AES_BLOCK) {
+        memcpy(blk, in + off, CRYPTO_AES_BLOCK);
+        if (enc) {
+            for (size_t i = 0; i < CRYPTO_AES_BLOCK; i++)
+                blk[i] ^= prev[i];
+            if (EVP_CipherUpdate(c, out + off, &n, blk, CRYPTO_AES_BLOCK) != 1 ||
+                n != CRYPTO_AES_BLOCK)
+                return IC_EIO;
+            memcpy(prev, out + off, CRYPTO_AES_BLOCK);
+        } else {
+            if (EVP_CipherUpdate(c, out + off, &n, blk, CRYPTO_AES_BLOCK) != 1 ||
+                n != CRYPTO_AES_BLOCK)
+                return IC_EIO;
+            for (size_t i = 0; i < CRYPTO_AES_BLOCK; i++)
+                out[off + i] ^= prev[i];
+            memcpy(prev, blk, CRYPTO_AES_BLOCK); /* this block's ciphertext chains the next */
+        }
+    }
     return 0;
 }
 

@@ -66,6 +66,9 @@ int crypto_hmac(enum ipmi_auth_alg alg, const void *key, size_t keylen,
 /* Fills p with n cryptographically random bytes. Returns 0 or IC_EIO. */
 int crypto_random(void *p, size_t n);
 
+/* A random AES IV from a per-thread pool (refilled from OpenSSL's DRBG 64 IVs at a time). */
+int crypto_iv(uint8_t iv[16]);
+
 /* Constant-time comparison: returns 1 if equal, 0 if not. */
 int crypto_memeq(const void *a, const void *b, size_t n);
 

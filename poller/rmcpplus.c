@@ -210,7 +210,7 @@ put_encrypted(struct rmcpp_sess *s, const uint8_t *payload, size_t len, size_t c
         return buf_wr_err(w);
     if (test_iv_on)
         memcpy(iv, test_iv, CRYPTO_AES_BLOCK);
-    else if ((rc = crypto_random(iv, CRYPTO_AES_BLOCK)) != 0)
+    else if ((rc = crypto_iv(iv)) != 0)
         return rc;
     if (len > 0)
         memcpy(ct, payload, len);

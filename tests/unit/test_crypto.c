@@ -245,6 +245,43 @@ test_sess_aes_roundtrip(void **state)
     crypto_sess_free(cs);
 }
 
+/* NIST SP 800-38A F.2.1/F.2.2 (CBC-AES128), four blocks, in place both ways. */
+static void
+test_sess_aes_known_answer(void **state)
+{
+    uint8_t k2[16], iv[16], buf[64];
+    (void)state;
+    unhex("2b7e151628aed2a6abf7158809cf4f3c", k2, sizeof(k2));
+    unhex("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+    struct crypto_sess *cs =
+        crypto_sess_new(IPMI_INTEG_NONE, NULL, 0, IPMI_CONF_AES_CBC_128, k2, 16, NULL, 0);
+    assert_non_null(cs);
+    const char *pt = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+                     "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
+    const char *ct = "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+                     "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7";
+    assert_int_equal(unhex(pt, buf, sizeof(buf)), 64);
+    assert_int_equal(crypto_sess_encrypt(cs, iv, buf, sizeof(buf), buf), 0);
+    assert_hex(buf, sizeof(buf), ct);
+    assert_int_equal(crypto_sess_decrypt(cs, iv, buf, sizeof(buf), buf), 0);
+    assert_hex(buf, sizeof(buf), pt);
+    crypto_sess_free(cs);
+}
+
+/* IVs come from a pool refilled as it runs out: never twice the same one. */
+static void
+test_iv_pool(void **state)
+{
+    enum { N = 300 }; /* several refills of the 64-IV pool */
+    static uint8_t ivs[N][16];
+    (void)state;
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(crypto_iv(ivs[i]), 0);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = i + 1; j < N; j++)
+            assert_memory_not_equal(ivs[i], ivs[j], 16);
+}
+
 static void
 test_sess_bad_args(void **state)
 {
@@ -266,10 +303,16 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_init_lengths),       cmocka_unit_test(test_hmac_known),
-        cmocka_unit_test(test_hmac_parts),         cmocka_unit_test(test_random_memeq_cleanse),
-        cmocka_unit_test(test_sess_capture),       cmocka_unit_test(test_sess_integrity_algs),
-        cmocka_unit_test(test_sess_aes_roundtrip), cmocka_unit_test(test_sess_bad_args),
+        cmocka_unit_test(test_init_lengths),
+        cmocka_unit_test(test_hmac_known),
+        cmocka_unit_test(test_hmac_parts),
+        cmocka_unit_test(test_random_memeq_cleanse),
+        cmocka_unit_test(test_sess_capture),
+        cmocka_unit_test(test_sess_integrity_algs),
+        cmocka_unit_test(test_sess_aes_roundtrip),
+        cmocka_unit_test(test_sess_aes_known_answer),
+        cmocka_unit_test(test_iv_pool),
+        cmocka_unit_test(test_sess_bad_args),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
