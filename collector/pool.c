@@ -205,6 +205,9 @@ static void *
 worker_main(void *arg)
 {
     struct worker *w = arg;
+    char name[16];
+    snprintf(name, sizeof(name), "ic-poller-%u", w->idx % 100000u);
+    pthread_setname_np(pthread_self(), name); /* what top -H and perf show */
     if (poller_loop_run(w->pl) != 0)
         log_err("poller %u: event loop failed", w->idx);
     return NULL;

@@ -257,6 +257,7 @@ static void *
 worker(void *arg)
 {
     struct rf_pool *p = arg;
+    pthread_setname_np(pthread_self(), "ic-redfish");
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && p->qn == 0)

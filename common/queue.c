@@ -46,8 +46,8 @@ queue_new(size_t cap)
     return q;
 }
 
-int
-queue_push(struct queue *q, void *item)
+static int
+push(struct queue *q, void *item, int lazy)
 {
     pthread_mutex_lock(&q->mu);
     if (q->len == q->cap) {
@@ -56,11 +56,26 @@ queue_push(struct queue *q, void *item)
     }
     q->ring[(q->head + q->len) % q->cap] = item;
     q->len++;
+    int quiet = lazy && q->len < q->cap / 2;
     pthread_mutex_unlock(&q->mu);
+    if (quiet)
+        return 0;
     uint64_t one = 1;
     /* EAGAIN only if the counter were at its maximum: the consumer is awake anyway. */
     (void)!write(q->fd, &one, sizeof(one));
     return 0;
+}
+
+int
+queue_push(struct queue *q, void *item)
+{
+    return push(q, item, 0);
+}
+
+int
+queue_push_lazy(struct queue *q, void *item)
+{
+    return push(q, item, 1);
 }
 
 size_t

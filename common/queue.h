@@ -22,6 +22,13 @@ struct queue *queue_new(size_t cap);
 /* Any thread: appends item and wakes the consumer. 0, or IC_ETOOBIG when full. */
 int queue_push(struct queue *q, void *item);
 
+/*
+ * Any thread: appends item without waking the consumer, unless the queue is
+ * half full; for items that can wait for the consumer's next periodic wake.
+ * 0, or IC_ETOOBIG when full.
+ */
+int queue_push_lazy(struct queue *q, void *item);
+
 /* Consumer: up to max items in push order (per producer); returns how many. */
 size_t queue_pop_many(struct queue *q, void **out, size_t max);
 

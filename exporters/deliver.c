@@ -43,13 +43,14 @@
 #include "secret.h"
 #include "storage.h"
 
-#define DELIVER_TICK_MS      1000u
-#define DELIVER_AGAIN_MS     100u /* after a transfer ends: its target's next row may be due */
-#define DELIVER_BACKOFF_MS   1000u
-#define DELIVER_BACKOFF_MAX  (5u * 60u * 1000u)
-#define DELIVER_RETRY_AFTER  (60u * 60u * 1000u) /* cap on a receiver's Retry-After */
-#define DELIVER_RESEND_CHUNK 500                 /* alerts per Alertmanager re-send POST */
-#define DELIVER_RESP_MAX     200                 /* response bytes kept for the error message */
+#define DELIVER_TICK_MS       1000u
+#define DELIVER_IDLE_STATS_MS 60000u
+#define DELIVER_AGAIN_MS      100u /* after a transfer ends: its target's next row may be due */
+#define DELIVER_BACKOFF_MS    1000u
+#define DELIVER_BACKOFF_MAX   (5u * 60u * 1000u)
+#define DELIVER_RETRY_AFTER   (60u * 60u * 1000u) /* cap on a receiver's Retry-After */
+#define DELIVER_RESEND_CHUNK  500                 /* alerts per Alertmanager re-send POST */
+#define DELIVER_RESP_MAX      200                 /* response bytes kept for the error message */
 
 struct xfer {
     struct xfer *next, *prev;
@@ -87,6 +88,7 @@ struct exp_deliver {
     size_t nrv;
     struct xfer *xfers;
     uint64_t next_tick;
+    uint64_t next_stats; /* with no receiver the outbox is only looked at this often */
     unsigned seed;
     struct outbox_stats {
         uint64_t pending;
@@ -535,6 +537,10 @@ tick(struct exp_deliver *d, uint64_t mono)
             d->rv[k++] = r;
     }
     d->nrv = k;
+    /* No receiver: nothing can change the outbox but a reload; spare the query every second. */
+    if (!d->nrv && mono < d->next_stats)
+        return;
+    d->next_stats = mono + DELIVER_IDLE_STATS_MS;
     struct storage_outbox_stats s;
     if (storage_outbox_stats(d->st, &s) == 0) {
         d->ob.pending = s.pending;
@@ -548,6 +554,7 @@ static void *
 deliver_main(void *arg)
 {
     struct exp_deliver *d = arg;
+    pthread_setname_np(pthread_self(), "ic-deliver");
     while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
         apply_next(d);
         uint64_t mono = clock_mono_ms();

@@ -23,12 +23,20 @@
 #include "storage.h"
 
 #define STORAGE_SCHEMA_VERSION 4
-#define STORAGE_BATCH_ROWS     4096  /* rows per transaction: bounds WAL growth and latency */
-#define STORAGE_TICK_MS        250   /* the writer wakes at least this often */
-#define STORAGE_RETENTION_MS   60000 /* periodic retention */
-#define STORAGE_LONG_FACTOR    10    /* SEL, state log, downsampled rows: 10x raw retention */
-#define STORAGE_BUSY_MS        5000  /* busy_timeout on every connection */
-#define STORAGE_ERR_MAX        512
+#define STORAGE_BATCH_ROWS     4096 /* rows per transaction: bounds WAL growth and latency */
+#define STORAGE_TICK_MS        1000 /* the writer wakes at least this often */
+/*
+ * A batch is committed this long after its first message: readings, SEL,
+ * inventory and console lines wait up to a second (one commit a second is
+ * what keeps the writer cheap); audit rows, delivery outcomes and anything
+ * carrying an alert are committed within STORAGE_PROMPT_MS.
+ */
+#define STORAGE_BATCH_MS     1000
+#define STORAGE_PROMPT_MS    100
+#define STORAGE_RETENTION_MS 60000 /* periodic retention */
+#define STORAGE_LONG_FACTOR  10    /* SEL, state log, downsampled rows: 10x raw retention */
+#define STORAGE_BUSY_MS      5000  /* busy_timeout on every connection */
+#define STORAGE_ERR_MAX      512
 
 enum storage_msg_kind {
     SMSG_TARGETS = 1,
@@ -184,6 +192,8 @@ int storage_schema_check(sqlite3 *db, const char *path, char *err, size_t errlen
 
 /* storage_msg.c */
 void storage_msg_free(void *m);
+/* 1 if m must be committed within STORAGE_PROMPT_MS (and wake the writer). */
+int storage_msg_prompt(const struct storage_msg *m);
 /* Building blocks for other put functions (storage_outbox.c). */
 struct storage_pack {
     char *p;

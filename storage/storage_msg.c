@@ -82,10 +82,18 @@ storage_msg_free(void *m)
     free(m);
 }
 
+int
+storage_msg_prompt(const struct storage_msg *m)
+{
+    return m->kind == SMSG_CTL || m->kind == SMSG_AUDIT || m->kind == SMSG_OUTBOX || m->nalerts > 0;
+}
+
 static int
 push(struct storage *st, struct storage_msg *m)
 {
-    if (queue_push(st->q, m) != 0) {
+    /* What can wait is picked up on the writer's next tick: no wake-up per poll. */
+    int rc = storage_msg_prompt(m) ? queue_push(st->q, m) : queue_push_lazy(st->q, m);
+    if (rc != 0) {
         free(m);
         storage_count(st, &st->stats.dropped, 1);
         return IC_ETOOBIG;

@@ -19,6 +19,7 @@
 #include "storage_int.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -221,9 +222,9 @@ control(struct storage *st, struct storage_msg *m, struct storage_msg **stop)
     }
 }
 
-/* Pops what is queued; returns 1 when a STOP came. */
+/* Pops what is queued; returns 1 when a STOP came. *batch_due: when the pending batch commits. */
 static int
-take_queued(struct storage *st, struct storage_msg **stop, uint64_t *batch_start)
+take_queued(struct storage *st, struct storage_msg **stop, uint64_t *batch_due)
 {
     void *buf[POP_MAX];
     size_t n;
@@ -239,8 +240,10 @@ take_queued(struct storage *st, struct storage_msg **stop, uint64_t *batch_start
                 stopping = control(st, m, stop);
                 continue;
             }
-            if (!st->npending)
-                *batch_start = clock_mono_ms();
+            uint64_t due =
+                clock_mono_ms() + (storage_msg_prompt(m) ? STORAGE_PROMPT_MS : STORAGE_BATCH_MS);
+            if (!st->npending || due < *batch_due)
+                *batch_due = due;
             pending_add(st, m);
         }
         size_t rows = 0;
@@ -270,23 +273,23 @@ storage_writer_main(void *arg)
 {
     struct storage *st = arg;
     struct storage_msg *stop = NULL;
-    uint64_t batch_start = 0, retry_at = 0;
+    uint64_t batch_due = 0, retry_at = 0;
+    pthread_setname_np(pthread_self(), "ic-storage");
     st->next_retention_ms = clock_mono_ms() + STORAGE_RETENTION_MS;
     while (!stop) {
         uint64_t now = clock_mono_ms();
         int timeout = STORAGE_TICK_MS;
-        if (st->npending && !st->failing && batch_start + STORAGE_TICK_MS > now)
-            timeout = (int)(batch_start + STORAGE_TICK_MS - now);
+        if (st->npending && !st->failing && batch_due > now)
+            timeout = (int)(batch_due - now);
         else if (st->npending && !st->failing)
             timeout = 0;
         struct pollfd p = {.fd = queue_fd(st->q), .events = POLLIN};
         if (poll(&p, 1, timeout) > 0)
             queue_drain_fd(st->q);
-        if (take_queued(st, &stop, &batch_start))
+        if (take_queued(st, &stop, &batch_due))
             break;
         now = clock_mono_ms();
-        if (st->npending &&
-            (st->failing ? now >= retry_at : now >= batch_start + STORAGE_TICK_MS)) {
+        if (st->npending && (st->failing ? now >= retry_at : now >= batch_due)) {
             commit_all(st);
             retry_at = now + STORAGE_TICK_MS;
         }

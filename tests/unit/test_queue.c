@@ -62,6 +62,36 @@ count_free(void *p)
     free(p);
 }
 
+/* A lazy push wakes nobody until the queue is half full; a plain push always wakes. */
+static void
+test_lazy_wakeup(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new(8);
+    int items[8];
+    void *out[8];
+    struct pollfd p = {.fd = queue_fd(q), .events = POLLIN};
+    assert_int_equal(queue_push_lazy(q, &items[0]), 0);
+    assert_int_equal(queue_push_lazy(q, &items[1]), 0);
+    assert_int_equal(queue_push_lazy(q, &items[2]), 0);
+    assert_int_equal(poll(&p, 1, 0), 0); /* 3 of 8: the consumer sleeps on */
+    assert_int_equal(queue_len(q), 3);
+    assert_int_equal(queue_push_lazy(q, &items[3]), 0);
+    assert_int_equal(poll(&p, 1, 0), 1); /* half full: woken */
+    queue_drain_fd(q);
+    assert_int_equal(queue_pop_many(q, out, 8), 4);
+    assert_ptr_equal(out[0], &items[0]);
+    assert_ptr_equal(out[3], &items[3]);
+    assert_int_equal(queue_push_lazy(q, &items[4]), 0);
+    assert_int_equal(poll(&p, 1, 0), 0);
+    assert_int_equal(queue_push(q, &items[5]), 0);
+    assert_int_equal(poll(&p, 1, 0), 1); /* a plain push wakes, and takes the lazy one along */
+    queue_drain_fd(q);
+    assert_int_equal(queue_pop_many(q, out, 8), 2);
+    assert_ptr_equal(out[0], &items[4]);
+    queue_free(q, NULL);
+}
+
 static void
 test_free_owns_items(void **state)
 {
@@ -137,9 +167,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_order_and_bound),
-        cmocka_unit_test(test_wakeup),
-        cmocka_unit_test(test_free_owns_items),
+        cmocka_unit_test(test_order_and_bound), cmocka_unit_test(test_wakeup),
+        cmocka_unit_test(test_lazy_wakeup),     cmocka_unit_test(test_free_owns_items),
         cmocka_unit_test(test_many_producers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
