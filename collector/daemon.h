@@ -38,7 +38,7 @@ struct tgt_spec {
     struct secret *kg; /* NULL: none */
     int cipher_suite;  /* IPMI suite id or IPMI_SUITE_AUTO */
     int privilege;     /* enum ipmi_priv */
-    unsigned timeout_ms, retries;
+    unsigned timeout_ms, retries, max_inflight;
     uint64_t interval_ms;
     uint64_t sdr_refresh_ms;
     unsigned collectors; /* enum snap_coll */

@@ -65,6 +65,7 @@ make_session(struct target *t, char *err, size_t errlen)
         .privilege = sp->privilege,
         .timeout_ms = sp->timeout_ms,
         .retries = sp->retries,
+        .max_inflight = sp->max_inflight,
     };
     return ipmi_session_new(t->pl, &o, &t->s, err, errlen);
 }

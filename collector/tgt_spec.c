@@ -111,6 +111,7 @@ tgt_spec_new(const struct cfg *c, size_t i, struct alert_rules *rules, struct tg
     s->privilege = (int)p->privilege;  /* the same numbers as enum ipmi_priv */
     s->timeout_ms = (unsigned)ct->timeout_ms;
     s->retries = ct->retries;
+    s->max_inflight = ct->max_inflight;
     s->interval_ms = ct->interval_ms;
     s->sdr_refresh_ms = cfg_global(c)->sdr_refresh_ms;
     s->collectors = ct->collectors; /* CFG_COLL_* == SNAP_COLL_* */
@@ -195,7 +196,8 @@ tgt_spec_same_session(const struct tgt_spec *a, const struct tgt_spec *b)
     return strcmp(a->host, b->host) == 0 && a->port == b->port && strcmp(a->user, b->user) == 0 &&
            same_secret(a->password, b->password) && same_secret(a->kg, b->kg) &&
            a->cipher_suite == b->cipher_suite && a->privilege == b->privilege &&
-           a->timeout_ms == b->timeout_ms && a->retries == b->retries;
+           a->timeout_ms == b->timeout_ms && a->retries == b->retries &&
+           a->max_inflight == b->max_inflight;
 }
 
 static int

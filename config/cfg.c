@@ -266,12 +266,28 @@ walk_retention(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
     }
 }
 
+/* max_inflight: 1 (one request at a time, as ipmitool) to 16 (half the BMC's sequence window). */
+static void
+get_inflight(struct cfg_ctx *x, yaml_node_t *v, unsigned *out)
+{
+    unsigned n = *out;
+    if (cfg_get_uint(x, v, "max_inflight", 1000000, &n) != 0)
+        return;
+    if (n < 1 || n > 16)
+        cfg_errat(x, v,
+                  "max_inflight: %u is out of range: 1 (one request at a time) to 16 (half "
+                  "of a BMC's sequence number window)",
+                  n);
+    else
+        *out = n;
+}
+
 static void
 walk_global(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
 {
-    static const char *const keys[] = {"listen",    "database",    "interval",
-                                       "timeout",   "retries",     "log_level",
-                                       "retention", "sdr_refresh", "poller_threads"};
+    static const char *const keys[] = {"listen",         "database",    "interval",  "timeout",
+                                       "retries",        "log_level",   "retention", "sdr_refresh",
+                                       "poller_threads", "max_inflight"};
     yaml_node_t *v[NKEYS(keys)];
     struct cfg_global *g = &x->c->g;
 
@@ -303,6 +319,8 @@ walk_global(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *n)
         cfg_get_duration(x, v[7], "sdr_refresh", 60 * MS_S, 7 * MS_D, &g->sdr_refresh_ms);
     if (v[8])
         cfg_get_uint(x, v[8], "poller_threads", 8, &g->poller_threads);
+    if (v[9])
+        get_inflight(x, v[9], &g->max_inflight);
 }
 
 /* ---- profiles ---- */
@@ -315,13 +333,14 @@ walk_profile(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *kn, yaml_node_t
 {
     static const char *const keys[] = {"user",    "password_env", "password_file", "password",
                                        "kg_env",  "kg_file",      "cipher_suite",  "privilege",
-                                       "timeout", "retries"};
+                                       "timeout", "retries",      "max_inflight"};
     yaml_node_t *v[NKEYS(keys)];
 
     p->cipher_suite = 17;
     p->privilege = CFG_PRIV_USER;
     p->timeout_ms = x->c->g.timeout_ms;
     p->retries = x->c->g.retries;
+    p->max_inflight = x->c->g.max_inflight;
     if (cfg_map_collect(x, d, n, "profile", keys, NKEYS(keys), v) != 0)
         return;
     if (!v[0])
@@ -391,6 +410,8 @@ walk_profile(struct cfg_ctx *x, yaml_document_t *d, yaml_node_t *kn, yaml_node_t
         cfg_get_duration(x, v[8], "timeout", 10, 60 * MS_S, &p->timeout_ms);
     if (v[9])
         cfg_get_uint(x, v[9], "retries", 10, &p->retries);
+    if (v[10])
+        get_inflight(x, v[10], &p->max_inflight);
 }
 
 static void
@@ -475,6 +496,7 @@ set_defaults(struct cfg *c)
     c->g.interval_ms = 10 * MS_S;
     c->g.timeout_ms = MS_S;
     c->g.retries = 3;
+    c->g.max_inflight = 4;
     c->g.log_level = CFG_LOG_INFO;
     c->g.retention_raw_ms = 7 * MS_D;
     c->g.downsample_ms = 300 * MS_S;

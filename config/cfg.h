@@ -47,6 +47,7 @@ struct cfg_global {
     uint64_t interval_ms;    /* default poll interval */
     uint64_t timeout_ms;     /* per-try timeout */
     unsigned retries;        /* retransmissions after the first try */
+    unsigned max_inflight;   /* requests in flight per session (pipelining) */
     unsigned poller_threads; /* 0 = number of CPUs (the daemon caps at 8) */
     enum cfg_log_level log_level;
     uint64_t retention_raw_ms; /* raw samples kept this long */
@@ -66,6 +67,7 @@ struct cfg_profile {
     enum cfg_privilege privilege;
     uint64_t timeout_ms;            /* effective (global default filled in) */
     unsigned retries;               /* effective */
+    unsigned max_inflight;          /* effective */
     struct secret *password_inline; /* private: use cfg_profile_password() */
 };
 
@@ -90,6 +92,7 @@ struct cfg_target {
     uint64_t interval_ms;           /* effective */
     uint64_t timeout_ms;            /* effective: target, else profile, else global */
     unsigned retries;               /* effective: profile, else global */
+    unsigned max_inflight;          /* effective: profile, else global */
     unsigned collectors;            /* enum cfg_collector bits */
     const struct cfg_label *labels; /* shared by the targets of one entry */
     size_t nlabels;

@@ -425,6 +425,7 @@ cfg_add_targets(struct cfg_ctx *x, const char *file, const char *name, size_t nl
         tg->interval_ms = t->interval_ms ? t->interval_ms : x->c->g.interval_ms;
         tg->timeout_ms = t->timeout_ms ? t->timeout_ms : t->profile->timeout_ms;
         tg->retries = t->profile->retries;
+        tg->max_inflight = t->profile->max_inflight;
         tg->collectors = t->collectors;
         tg->labels = t->spec->labels;
         tg->nlabels = t->spec->nlabels;

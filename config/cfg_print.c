@@ -151,6 +151,7 @@ print_profile(FILE *fp, const struct cfg_profile *p)
     fprintf(fp, "    privilege: %s\n", cfg_privilege_name(p->privilege));
     put_dur(fp, "    ", "timeout", p->timeout_ms);
     fprintf(fp, "    retries: %u\n", p->retries);
+    fprintf(fp, "    max_inflight: %u\n", p->max_inflight);
 }
 
 static void
@@ -291,6 +292,7 @@ cfg_print(const struct cfg *c, FILE *fp)
     put_dur(fp, "  ", "interval", g->interval_ms);
     put_dur(fp, "  ", "timeout", g->timeout_ms);
     fprintf(fp, "  retries: %u\n", g->retries);
+    fprintf(fp, "  max_inflight: %u\n", g->max_inflight);
     fprintf(fp, "  poller_threads: %u\n", g->poller_threads);
     fprintf(fp, "  log_level: %s\n", cfg_log_level_name(g->log_level));
     put_dur(fp, "  ", "sdr_refresh", g->sdr_refresh_ms);

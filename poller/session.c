@@ -261,7 +261,7 @@ static void
 dispatch(struct ipmi_session *s)
 {
     while ((s->state == SS_ACTIVE || s->state == SS_SETPRIV) && s->q_head &&
-           s->n_inflight < s->max_inflight) {
+           s->n_inflight < s->win) {
         struct sreq *r = s->q_head;
         /* While raising the privilege only that request may go out. */
         if (s->state == SS_SETPRIV && r->kind != SREQ_SETPRIV)
@@ -274,6 +274,8 @@ dispatch(struct ipmi_session *s)
         r->rq_seq = alloc_rqseq(s);
         r->tries = 0;
         s->inflight[s->n_inflight++] = r;
+        if (s->n_inflight > s->st.peak_inflight)
+            s->st.peak_inflight = s->n_inflight;
         int rc = send_req(s, r);
         if (rc == IC_EUNREACH) {
             sess_seterr(s, "port unreachable: nothing answers IPMI on this address");
@@ -418,6 +420,10 @@ static void
 req_timeout(struct ipmi_session *s, struct sreq *r, unsigned idx, uint64_t now)
 {
     if (r->tries <= s->retries) {
+        if (s->win > 1)
+            s->st.backoffs++;
+        s->win = 1; /* back off: the BMC may be dropping what is pipelined */
+        s->win_ok = 0;
         if (send_req(s, r) == IC_EUNREACH) {
             sess_seterr(s, "port unreachable: nothing answers IPMI on this address");
             session_lost(s, NULL);
@@ -542,6 +548,10 @@ recv_active(struct ipmi_session *s, const uint8_t *p, size_t len)
                 cb(s->close_arg, 0);
             }
         } else {
+            if (s->win < s->max_inflight && ++s->win_ok >= SESS_WIN_GROW) {
+                s->win++;
+                s->win_ok = 0;
+            }
             req_complete(s, r, 0, &rsp);
         }
         if (s->dead)
@@ -685,6 +695,7 @@ ipmi_session_new(struct poller_loop *pl, const struct ipmi_session_opts *o,
     s->max_inflight = o->max_inflight ? o->max_inflight : 1;
     if (s->max_inflight > SESS_MAX_INFLIGHT)
         s->max_inflight = SESS_MAX_INFLIGHT;
+    s->win = s->max_inflight;
     s->insecure = o->insecure;
     s->next_rqseq = 1;
     if (crypto_random(&s->tag, 1) != 0)
@@ -777,6 +788,12 @@ ipmi_session_free(struct ipmi_session *s)
      */
     uv_timer_stop(&s->timer);
     uv_close((uv_handle_t *)&s->timer, on_session_closed);
+}
+
+unsigned
+ipmi_session_max_inflight(const struct ipmi_session *s)
+{
+    return s ? s->max_inflight : 1;
 }
 
 int

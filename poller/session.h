@@ -58,6 +58,7 @@ struct sreq {
 };
 
 #define SESS_MAX_INFLIGHT 32
+#define SESS_WIN_GROW     32 /* answers in a row before the window grows back by one */
 #define SESS_MAX_QUEUE    256
 #define SESS_ERRMSG_MAX   384
 #define SESS_CIPHER_BUF   256
@@ -110,6 +111,12 @@ struct ipmi_session {
     unsigned q_len;
     struct sreq *inflight[SESS_MAX_INFLIGHT];
     unsigned n_inflight;
+    /*
+     * Requests allowed in flight now: max_inflight, down to 1 after a
+     * retransmission (a BMC that drops pipelined requests gets them one at
+     * a time), back up by one per SESS_WIN_GROW answers.
+     */
+    unsigned win, win_ok;
     uint8_t next_rqseq;
     uint64_t last_tx; /* loop ms of the last packet sent in session */
     ipmi_done_fn open_cb;

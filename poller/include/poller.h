@@ -145,6 +145,8 @@ const char *ipmi_session_errmsg(const struct ipmi_session *s);
 
 /* The cipher suite in use (after open), or -1. */
 int ipmi_session_cipher_suite(const struct ipmi_session *s);
+/* Requests the session keeps in flight at once (ipmi_session_opts.max_inflight, resolved). */
+unsigned ipmi_session_max_inflight(const struct ipmi_session *s);
 /* 1 if the session is established. */
 int ipmi_session_is_active(const struct ipmi_session *s);
 /* The loop the session lives on. */
@@ -159,7 +161,9 @@ struct ipmi_session_stats {
     uint64_t failures; /* requests failed */
     uint64_t retransmits;
     uint64_t keepalives;
-    uint64_t drops[8]; /* inbound packets dropped, by enum ipmi_drop */
+    uint64_t peak_inflight; /* most requests in flight at once */
+    uint64_t backoffs;      /* times a retransmission shrank the window to one request */
+    uint64_t drops[8];      /* inbound packets dropped, by enum ipmi_drop */
 };
 enum ipmi_drop {
     IPMI_DROP_LENGTH = 0,

@@ -23,6 +23,12 @@
  *       N requests one after another to a BMC with that fault injected
  *       (ipmi-collector sim's control endpoint): every one answered; hostile
  *       packets dropped and counted by kind, losses made up by retransmission.
+ *   sessiontool pipeline HOST PORT SUITE WINDOW
+ *       reads every sensor twice on one BMC: with one request in flight, then
+ *       with WINDOW (max_inflight): the same sensors in the same order, each
+ *       with a reading in both; the pipelined sweep really had WINDOW
+ *       requests out at once. Against a BMC with jitter (answers out of
+ *       order) or loss (then the window falls back to one: counted).
  *   sessiontool tamper HOST PORT SUITE
  *       talks through a proxy that, before each genuine reply, injects a
  *       copy with a flipped byte, a wrong session ID, a truncated one, a
@@ -809,6 +815,118 @@ cmd_faults(char **av)
     return finish();
 }
 
+/* ---- pipeline ------------------------------------------------------------------ */
+
+struct pipe {
+    struct poller_loop *pl;
+    struct ipmi_session *s;
+    struct ipmi_sdr_cache *c;
+    struct ipmi_reading *r;
+    size_t n;
+    int err;
+};
+
+static void
+p_stop(void *arg, int err)
+{
+    struct pipe *x = arg;
+    (void)err;
+    poller_loop_stop(x->pl);
+}
+
+static void
+p_read(void *arg, int err, const struct ipmi_reading *r, size_t n)
+{
+    struct pipe *x = arg;
+    x->err = err;
+    if (!err && n) {
+        x->r = malloc(n * sizeof(*r));
+        if (x->r) {
+            memcpy(x->r, r, n * sizeof(*r));
+            x->n = n;
+        }
+    }
+    ipmi_session_close(x->s, p_stop, x);
+}
+
+static void
+p_sdr(void *arg, int err, struct ipmi_sdr_cache *c)
+{
+    struct pipe *x = arg;
+    x->err = err;
+    x->c = c;
+    if (err || ipmi_sensors_read(x->s, c, 0, p_read, x) != 0)
+        ipmi_session_close(x->s, p_stop, x);
+}
+
+/* One sweep with max_inflight = window; the SDR cache is read first (or reused). */
+static int
+p_sweep(char **av, unsigned window, struct ipmi_sdr_cache *cache, struct pipe *x,
+        struct ipmi_session_stats *st)
+{
+    struct secret *pw = password();
+    char err[256];
+    x->pl = poller_loop_new();
+    struct ipmi_session_opts o = {.host = av[0],
+                                  .port = (uint16_t)atoi(av[1]),
+                                  .user = "admin",
+                                  .password = pw,
+                                  .cipher_suite = atoi(av[2]),
+                                  .timeout_ms = 400,
+                                  .retries = 6,
+                                  .max_inflight = window};
+    int rc = ipmi_session_new(x->pl, &o, &x->s, err, sizeof(err));
+    secret_free(pw);
+    if (rc != 0) {
+        printf("FAIL %s\n", err);
+        return rc;
+    }
+    if (cache)
+        p_sdr(x, 0, cache);
+    else
+        ipmi_sdr_load(x->s, NULL, p_sdr, x);
+    poller_loop_run(x->pl);
+    ipmi_session_stats(x->s, st);
+    ipmi_session_free(x->s);
+    poller_loop_run(x->pl);
+    poller_loop_free(x->pl);
+    return x->err;
+}
+
+static int
+cmd_pipeline(char **av)
+{
+    unsigned window = (unsigned)atoi(av[3]);
+    struct pipe one = {0}, many = {0};
+    struct ipmi_session_stats st1, stw;
+    int rc1 = p_sweep(av, 1, NULL, &one, &st1);
+    check(rc1 == 0 && one.n >= 20, "sweep with one request in flight", (long)one.n);
+    if (rc1 != 0 || !one.c)
+        return finish();
+    int rcw = p_sweep(av, window, one.c, &many, &stw);
+    check(rcw == 0 && many.n == one.n, "pipelined sweep: as many readings", (long)many.n);
+    size_t same = 0, valued = 0;
+    for (size_t i = 0; i < one.n && i < many.n; i++) {
+        same +=
+            one.r[i].record_id == many.r[i].record_id && strcmp(one.r[i].name, many.r[i].name) == 0;
+        valued += one.r[i].has_value == many.r[i].has_value;
+    }
+    check(same == one.n, "the same sensors in repository order", (long)same);
+    check(valued == one.n, "each with a reading in both sweeps (or in neither)", (long)valued);
+    check(st1.peak_inflight == 1, "one at a time when max_inflight is 1", (long)st1.peak_inflight);
+    check(stw.peak_inflight == window, "WINDOW requests out at once when pipelined",
+          (long)stw.peak_inflight);
+    printf("     (pipelined: %llu retransmissions, %llu back-offs to one request)\n",
+           (unsigned long long)stw.retransmits, (unsigned long long)stw.backoffs);
+    if (getenv("IC_EXPECT_BACKOFF"))
+        check(stw.retransmits > 0 && stw.backoffs > 0,
+              "a retransmission shrank the window to one request", (long)stw.backoffs);
+    free(one.r);
+    free(many.r);
+    ipmi_sdr_cache_free(one.c);
+    return finish();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -822,6 +940,8 @@ main(int argc, char **argv)
         return cmd_quirks(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "sdrcache") == 0)
         return cmd_sdrcache(argv + 2);
+    if (argc >= 6 && strcmp(argv[1], "pipeline") == 0)
+        return cmd_pipeline(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "tamper") == 0)
         return cmd_tamper(argv + 2);
     fprintf(stderr, "usage: sessiontool hold|idle|tamper ... (see the file comment)\n");

@@ -30,6 +30,13 @@ for suite in 17 3; do
     [ $rc -eq 0 ] && ok "suite $suite, $2: $(grep -c '^ok' <<<"$out") checks" || { bad "suite $suite, $2"; echo "$out" | grep -v '^ok'; }
   done
 done
+# pipelining (max_inflight 8): a clean BMC, answers out of order (jitter), losses
+for f in "6 clean" "3 jitter" "2 loss"; do
+  set -- $f
+  out=$([ "$2" = loss ] && export IC_EXPECT_BACKOFF=1; "$IC_SESSIONTOOL" pipeline $H $((BASE + $1 - 1)) 17 8); rc=$?
+  [ $rc -eq 0 ] && ok "pipelined sweep, $2: $(grep -c '^ok' <<<"$out") checks $(grep -o '(pipelined.*)' <<<"$out")" ||
+    { bad "pipelined sweep, $2"; echo "$out" | grep -v '^ok'; }
+done
 out=$(ic sensors -H $H -p $BASE -U admin -E --json); rc=$?
 check "sensors of the hostile BMC: exit 0" 0 "$rc"
 want=$(ic sensors -H $H -p $((BASE + 5)) -U admin -E --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')

@@ -165,9 +165,10 @@ static void
 test_errors(void **state)
 {
     (void)state;
-    parse_err("global:\n  intervall: 10s\n" PROFILE "targets: []\n",
-              "t.yml:2:3: unknown key 'intervall' in global (expected listen, database, "
-              "interval, timeout, retries, log_level, retention, sdr_refresh, poller_threads)");
+    parse_err(
+        "global:\n  intervall: 10s\n" PROFILE "targets: []\n",
+        "t.yml:2:3: unknown key 'intervall' in global (expected listen, database, "
+        "interval, timeout, retries, log_level, retention, sdr_refresh, poller_threads, max_inflight)");
     parse_err("global: {retries: 1, retries: 2}\n" PROFILE "targets: []\n",
               "t.yml:1:22: duplicate key 'retries' in global (first at line 1)");
     parse_err("global: {interval: [1s]}\n" PROFILE "targets: []\n",
