@@ -26,10 +26,11 @@
 #define STORAGE_BATCH_ROWS     4096 /* rows per transaction: bounds WAL growth and latency */
 #define STORAGE_TICK_MS        1000 /* the writer wakes at least this often */
 /*
- * A batch is committed this long after its first message: readings, SEL,
- * inventory and console lines wait up to a second (one commit a second is
- * what keeps the writer cheap); audit rows, delivery outcomes and anything
- * carrying an alert are committed within STORAGE_PROMPT_MS.
+ * A batch is committed this long after its first message: readings and
+ * console lines wait up to a second (one commit a second is what keeps the
+ * writer cheap); everything else (SEL entries, state changes, inventory,
+ * audit rows, delivery outcomes, anything carrying an alert) is committed
+ * within STORAGE_PROMPT_MS.
  */
 #define STORAGE_BATCH_MS     1000
 #define STORAGE_PROMPT_MS    100

@@ -85,7 +85,8 @@ storage_msg_free(void *m)
 int
 storage_msg_prompt(const struct storage_msg *m)
 {
-    return m->kind == SMSG_CTL || m->kind == SMSG_AUDIT || m->kind == SMSG_OUTBOX || m->nalerts > 0;
+    /* Readings and console lines are the steady stream; the rest is rare and awaited. */
+    return (m->kind != SMSG_SAMPLES && m->kind != SMSG_CONSOLE) || m->nalerts > 0;
 }
 
 static int

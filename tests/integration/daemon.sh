@@ -288,8 +288,11 @@ restart)
   ipmitool -I lanplus -C 17 -H 127.0.0.1 -p $BASE -U admin -P admin-secret sel clear >/dev/null
   sleep 0.5
   $SIMCTL sel-add 1 "CPU1 Temp" 9 >/dev/null
-  sleep 2
-  n3=$(sql "select count(*) from sel s join targets t on t.id=s.target_id where t.name='bmc01'")
+  for _ in $(seq 50); do # the next poll (1 s) reads it, the writer commits it
+    n3=$(sql "select count(*) from sel s join targets t on t.id=s.target_id where t.name='bmc01'")
+    [ "$n3" -gt "$n2" ] && break
+    sleep 0.2
+  done
   check_match "a cleared SEL: old entries kept, the new one added ($n2 -> $n3)" '^ok$' "$([ "$n3" -gt "$n2" ] && echo ok)"
   check "the SEL clear is recorded" 1 "$(sql "select count(*) > 0 from sel_resets")"
   daemon_stop
