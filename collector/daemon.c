@@ -477,7 +477,12 @@ publish_stats(struct daemon *d)
     }
 }
 
-/* One UDP socket per BMC: raise the descriptor limit to what we may, and say if it is short. */
+/*
+ * BMCs share one UDP socket per poller thread; descriptors go to HTTP
+ * clients (scrapes, API, console attachments), SQLite and the sim. Raise the
+ * soft limit to what we may, and say if it is short for a large fleet's
+ * scrapers all the same.
+ */
 static void
 raise_fd_limit(size_t targets)
 {
@@ -488,9 +493,9 @@ raise_fd_limit(size_t targets)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < targets + 256)
-        log_warn("only %llu file descriptors for %zu targets (one socket each): raise "
-                 "LimitNOFILE (systemd) or ulimit -n",
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 256 + targets / 16)
+        log_warn("only %llu file descriptors for %zu targets: raise LimitNOFILE (systemd) or "
+                 "ulimit -n",
                  (unsigned long long)rl.rlim_cur, targets);
 }
 

@@ -8,11 +8,13 @@
  */
 #include "loop.h"
 #include "ic_err.h"
+#include "transport.h"
 
 #include <stdlib.h>
 
 struct poller_loop {
     uv_loop_t uv;
+    struct transport_hub *hub; /* created with the first transport */
 };
 
 struct poller_loop *
@@ -32,6 +34,14 @@ uv_loop_t *
 poller_loop_uv(struct poller_loop *pl)
 {
     return &pl->uv;
+}
+
+struct transport_hub *
+poller_loop_hub(struct poller_loop *pl)
+{
+    if (!pl->hub)
+        pl->hub = transport_hub_new(&pl->uv);
+    return pl->hub;
 }
 
 int
@@ -193,6 +203,7 @@ poller_loop_free(struct poller_loop *pl)
 {
     if (!pl)
         return;
+    transport_hub_free(pl->hub);
     /* Let pending close callbacks run, then close whatever a caller leaked. */
     uv_run(&pl->uv, UV_RUN_NOWAIT);
     if (uv_loop_close(&pl->uv) == UV_EBUSY) {

@@ -8,5 +8,7 @@
 #include "poller.h"
 
 uv_loop_t *poller_loop_uv(struct poller_loop *pl);
+/* The loop's shared UDP sockets (transport.h); NULL when out of memory. */
+struct transport_hub *poller_loop_hub(struct poller_loop *pl);
 
 #endif

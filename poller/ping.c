@@ -114,7 +114,7 @@ ipmi_ping(struct poller_loop *pl, const char *host, uint16_t port, unsigned time
     p->retries = retries;
     p->tag = 0x42; /* any value 0x00-0xFE; one ping per transport */
     p->start = poller_loop_now(pl);
-    rc = transport_new(poller_loop_uv(pl), &addr, on_recv, on_err, p, &p->tp, err, errlen);
+    rc = transport_new(poller_loop_hub(pl), &addr, on_recv, on_err, p, &p->tp, err, errlen);
     if (rc) {
         free(p);
         return rc;

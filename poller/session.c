@@ -591,12 +591,14 @@ on_transport_err(void *arg, int err, const char *what)
         return;
     if (s->state == SS_IDLE)
         return;
+    const char *hint =
+        err == IC_EUNREACH ? ": nothing answers IPMI on this address; is the BMC up?" : "";
     if (s->state == SS_ACTIVE || s->state == SS_SETPRIV) {
-        sess_seterr(s, "%s (ICMP): nothing answers IPMI on this address; is the BMC up?", what);
+        sess_seterr(s, "%s%s", what, hint);
         session_lost(s, NULL);
         return;
     }
-    hs_fail(s, err, "%s (ICMP): nothing answers IPMI on this address; is the BMC up?", what);
+    hs_fail(s, err, "%s%s", what, hint);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -711,7 +713,7 @@ ipmi_session_new(struct poller_loop *pl, const struct ipmi_session_opts *o,
     }
     if ((rc = transport_resolve(o->host, port, &s->addr, err, errlen)) != 0)
         goto fail;
-    rc = transport_new(poller_loop_uv(pl), &s->addr, on_recv, on_transport_err, s, &s->tp, err,
+    rc = transport_new(poller_loop_hub(pl), &s->addr, on_recv, on_transport_err, s, &s->tp, err,
                        errlen);
     if (rc)
         goto fail;
@@ -818,7 +820,6 @@ void
 ipmi_session_stats(const struct ipmi_session *s, struct ipmi_session_stats *st)
 {
     *st = s->st;
-    st->drops[IPMI_DROP_ADDRESS] += s->tp ? transport_foreign(s->tp) : 0;
 }
 
 const char *

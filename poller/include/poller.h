@@ -173,7 +173,7 @@ enum ipmi_drop {
     IPMI_DROP_SEQUENCE,
     IPMI_DROP_CONFIDENTIALITY,
     IPMI_DROP_MESSAGE, /* bad checksum, or matches no outstanding request */
-    IPMI_DROP_ADDRESS, /* from an unexpected address */
+    IPMI_DROP_ADDRESS, /* unused: stray datagrams on the shared socket have no session */
 };
 const char *ipmi_drop_name(int kind);
 void ipmi_session_stats(const struct ipmi_session *s, struct ipmi_session_stats *st);

@@ -181,6 +181,10 @@ basic)
   check "chassis power state" "1" "$($PROMGET ipmi_chassis_power_state <<<"$ipm")"
   check "/-/healthy" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/-/healthy")"
   check_match "status page lists targets" "bmc03" "$(curl -sf "$URL/")"
+  # BMCs share one UDP socket per poller loop (poller/transport.c): 4 targets, 2 threads
+  inodes=$(ls -l /proc/$daemon_pid/fd | sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p')
+  udp=$(awk 'NR > 1 {print $10}' /proc/net/udp /proc/net/udp6 | grep -Fxc -f <(echo "$inodes") || true)
+  check "UDP sockets: one per poller thread, not one per BMC" 2 "$udp"
   check "gzip when asked" "gzip" "$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%header{content-encoding}' "$URL/metrics" 2>/dev/null || curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$URL/metrics" | tr -d '\r' | awk -F': ' 'tolower($1)=="content-encoding"{print $2}')"
   check "gzip body decodes" "$(metrics | grep -c '^ipmi_temperature_celsius')" \
     "$(curl -s -H 'Accept-Encoding: gzip' "$URL/metrics" | gunzip | grep -c '^ipmi_temperature_celsius')"
