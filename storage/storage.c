@@ -226,6 +226,7 @@ storage_close(struct storage *st)
         storage_writer_drain(st);
     }
     storage_stmts_free(st);
+    storage_sids_clear(st);
     if (st->wdb) {
         /* The last connection to close checkpoints and removes the WAL. */
         sqlite3_close(st->wdb);

@@ -214,9 +214,13 @@ apply_samples(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid
     int rc;
     for (size_t i = 0; i < m->n; i++) {
         const struct storage_sample *v = &m->u.samples[i];
-        sqlite3_int64 sid = 0;
-        if ((rc = sensor_id(st, tid, v, &sid)) != SQLITE_OK)
-            return rc;
+        uint64_t key = storage_sids_key(v);
+        sqlite3_int64 sid = storage_sids_get(st, tid, i, key);
+        if (sid == 0) {
+            if ((rc = sensor_id(st, tid, v, &sid)) != SQLITE_OK)
+                return rc;
+            storage_sids_put(st, tid, i, key, sid);
+        }
         sqlite3_stmt *s = stmt(st, SST_SAMPLE_PUT, &rc);
         if (!s)
             return rc;

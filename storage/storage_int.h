@@ -168,6 +168,8 @@ struct storage {
     uint64_t next_retention_ms; /* monotonic */
     struct log_limit fail_limit;
     int failing;
+    struct sids_target **sids; /* storage_sids.c: sensor ids by target id and position */
+    size_t sids_n;
 
     /* under stmu */
     pthread_mutex_t stmu;
@@ -220,6 +222,13 @@ void storage_outbox_stmts_free(struct storage *st);
 /* The writer's statement in *slot, prepared on first use (persistent); NULL with *rc on failure. */
 sqlite3_stmt *storage_stmt_cached(struct storage *st, sqlite3_stmt **slot, const char *sql,
                                   int *rc);
+/* storage_sids.c: the writer's sensor ids, by target and sweep position; 0 = not known. */
+struct sids_target;
+uint64_t storage_sids_key(const struct storage_sample *v);
+int64_t storage_sids_get(const struct storage *st, int64_t tid, size_t pos, uint64_t key);
+void storage_sids_put(struct storage *st, int64_t tid, size_t pos, uint64_t key, int64_t id);
+void storage_sids_clear(struct storage *st); /* after a rollback, and at close */
+
 /* storage_apply.c: one message inside the writer's open transaction; SQLite rc. */
 int storage_apply(struct storage *st, const struct storage_msg *m);
 void storage_stmts_free(struct storage *st);

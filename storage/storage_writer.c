@@ -98,6 +98,7 @@ rollback(struct storage *st)
     /* SQLite may already have rolled back (SQLITE_FULL can do that). */
     if (!sqlite3_get_autocommit(st->wdb))
         storage_exec(st->wdb, "ROLLBACK");
+    storage_sids_clear(st); /* ids written in the lost transaction are gone */
 }
 
 static void

@@ -653,6 +653,63 @@ test_disk_full_then_recovers(void **state)
     assert_true(refused <= (int)dropped);
 }
 
+/*
+ * The writer remembers sensor ids by sweep position (storage_sids.c): a sensor
+ * that changes, moves or is new must still land on its own row, and ids from a
+ * transaction that rolled back must be forgotten.
+ */
+static void
+test_sensor_ids_remembered(void **state)
+{
+    (void)state;
+    struct storage_opts o = {.queue_cap = 8};
+    struct storage *st = open_started(&o);
+    struct storage_sample v[3] = {
+        {.record_id = 1, .number = 1, .name = "A", .unit = "V", .has_value = 1, .value = 1},
+        {.record_id = 2, .number = 2, .name = "B", .unit = "V", .has_value = 1, .value = 2},
+        {.record_id = 3, .number = 3, .name = "C", .unit = "V", .has_value = 1, .value = 3},
+    };
+    assert_int_equal(storage_put_samples(st, "n1", T0, v, 3), 0);
+    assert_int_equal(storage_put_samples(st, "n1", T0 + 1000, v, 3), 0);
+    /* B's unit changes; A and C swap places in the sweep. */
+    struct storage_sample w[3] = {v[2], v[1], v[0]};
+    w[1].unit = "A";
+    assert_int_equal(storage_put_samples(st, "n1", T0 + 2000, w, 3), 0);
+    assert_int_equal(storage_flush(st), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM sensors"), 3);
+    assert_int_equal(sql1("SELECT count(*) FROM sensors WHERE name = 'B' AND unit = 'A'"), 1);
+    assert_int_equal(sql1("SELECT sum(s.value) FROM samples s JOIN sensors n ON n.id = s.sensor_id"
+                          " WHERE n.name = 'A'"),
+                     3);
+    assert_int_equal(sql1("SELECT sum(s.value) FROM samples s JOIN sensors n ON n.id = s.sensor_id"
+                          " WHERE n.name = 'C'"),
+                     9);
+
+    /* A sweep of new sensors that fails half-way (disk full), then is retried. */
+    assert_int_equal(storage_test_set_max_pages(st, 1), 0);
+    enum { N = 400 };
+    static struct storage_sample x[N];
+    static char names[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "New %d", i);
+        x[i] = (struct storage_sample){.record_id = (uint16_t)(100 + i),
+                                       .name = names[i],
+                                       .unit = "V",
+                                       .has_value = 1,
+                                       .value = i};
+    }
+    assert_int_equal(storage_put_samples(st, "n2", T0, x, N), 0);
+    assert_int_equal(storage_flush(st), IC_EIO);
+    assert_int_equal(storage_test_set_max_pages(st, 0), 0);
+    assert_int_equal(storage_flush(st), 0);
+    storage_close(st);
+    assert_int_equal(sql1("SELECT count(*) FROM samples s JOIN sensors n ON n.id = s.sensor_id"
+                          " JOIN targets t ON t.id = n.target_id WHERE t.name = 'n2'"),
+                     N);
+    assert_int_equal(
+        sql1("SELECT count(*) FROM samples WHERE sensor_id NOT IN (SELECT id FROM sensors)"), 0);
+}
+
 int
 main(void)
 {
@@ -672,6 +729,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_retention_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_db_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full_then_recovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensor_ids_remembered, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
