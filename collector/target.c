@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "ic_err.h"
+#include "grid.h"
 #include "storage.h"
 #include "target_int.h"
 
@@ -580,6 +581,17 @@ schedule(struct target *t, uint64_t delay_ms)
         poller_timer_start(t->timer, delay_ms);
 }
 
+/* From now to this target's first grid start at or after not_before (loop time). */
+static uint64_t
+grid_delay(struct target *t, uint64_t not_before)
+{
+    uint64_t iv = t->spec->interval_ms;
+    uint64_t now = poller_loop_now(t->pl);
+    uint64_t phase = grid_phase(t->phase_frac, iv, grid_step(iv, live_targets));
+    uint64_t at = grid_next(not_before > now ? not_before : now, phase, iv);
+    return at - now;
+}
+
 /* Records up/down (a transition, and the unreachable alert); returns when that alert is due. */
 static uint64_t
 set_state(struct target *t, int up)
@@ -652,14 +664,12 @@ finish_poll(struct target *t)
         target_removal_continue(t);
         return;
     }
-    /* Fixed rate with a little jitter (2%) so targets do not lock in phase. */
     uint64_t iv = t->spec->interval_ms;
     uint64_t delay;
     if (up) {
+        /* Fixed rate on the grid: the next start of this target's phase after this one's. */
         t->failures = 0;
-        uint64_t spent = now - t->start_ms;
-        delay = spent < iv ? iv - spent : 0;
-        delay += rnd(t) % (iv / 50 + 1);
+        delay = grid_delay(t, t->start_ms + 1);
     } else {
         unsigned k = t->failures < 16 ? t->failures : 16;
         t->failures++;
@@ -793,7 +803,9 @@ target_new(struct poller_loop *pl, struct daemon_ctx *ctx, size_t slot, struct t
     snap_target_ref(t->snap);
     snap_hub_put(ctx->hub, slot, t->snap);
     live_targets++;
-    /* Spread the first polls over one interval: 10,000 handshakes at once help nobody. */
+    /* Spread the first polls (handshakes) over one interval, 10,000 at once help nobody;
+     * the sweeps after them start on the grid. */
+    t->phase_frac = rnd(t);
     schedule(t, rnd(t) % (spec->interval_ms + 1));
     *out = t;
     return 0;
@@ -824,7 +836,7 @@ target_update(struct target *t, struct tgt_spec *spec)
         snap_target_unref(n);
     }
     if (!t->busy && spec->interval_ms < old_iv)
-        schedule(t, rnd(t) % (spec->interval_ms + 1));
+        schedule(t, grid_delay(t, poller_loop_now(t->pl)));
 }
 
 static void

@@ -77,6 +77,7 @@ struct target {
     struct snap_target *snap; /* the published snapshot (we hold a reference) */
     struct snap_target *next; /* the one this poll builds */
     uint32_t rng;
+    uint32_t phase_frac; /* where in the interval its sweeps start (grid.h) */
     /* the poll in progress */
     int busy;
     int step;

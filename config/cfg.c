@@ -496,7 +496,8 @@ set_defaults(struct cfg *c)
     c->g.interval_ms = 10 * MS_S;
     c->g.timeout_ms = MS_S;
     c->g.retries = 3;
-    c->g.max_inflight = 4;
+    /* One request at a time, as the issue and ipmitool: many BMCs mishandle more. */
+    c->g.max_inflight = 1;
     c->g.log_level = CFG_LOG_INFO;
     c->g.retention_raw_ms = 7 * MS_D;
     c->g.downsample_ms = 300 * MS_S;

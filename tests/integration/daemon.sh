@@ -185,6 +185,16 @@ basic)
   inodes=$(ls -l /proc/$daemon_pid/fd | sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p')
   udp=$(awk 'NR > 1 {print $10}' /proc/net/udp /proc/net/udp6 | grep -Fxc -f <(echo "$inodes") || true)
   check "UDP sockets: one per poller thread, not one per BMC" 2 "$udp"
+  # Sweeps start on a shared grid (collector/grid.c): 2 targets a thread, all in one group,
+  # so after the first (spread) polls every start falls on the same instant of the 1 s interval.
+  for _ in $(seq 100); do
+    [ "$(metrics | awk '/^ipmi_collector_polls_total/ {if (m == "" || $2 < m) m = $2} END {print (m >= 3)}')" = 1 ] && break
+    sleep 0.1
+  done
+  starts=$(metrics | grep '^ipmi_collector_last_poll_timestamp_seconds' | awk '{print $2}' | xargs)
+  spread=$(python3 -c 'import sys; p=sorted(float(x)%1.0 for x in sys.argv[1:]); g=[b-a for a,b in zip(p,p[1:])]+[p[0]+1-p[-1]]; print("%.3f" % (1-max(g)))' $starts)
+  check_match "sweeps start together (4 starts within 150 ms of each other mod 1 s; got $spread s: $starts)" \
+    '^0\.(0|1[0-4])' "$spread"
   check "gzip when asked" "gzip" "$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%header{content-encoding}' "$URL/metrics" 2>/dev/null || curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$URL/metrics" | tr -d '\r' | awk -F': ' 'tolower($1)=="content-encoding"{print $2}')"
   check "gzip body decodes" "$(metrics | grep -c '^ipmi_temperature_celsius')" \
     "$(curl -s -H 'Accept-Encoding: gzip' "$URL/metrics" | gunzip | grep -c '^ipmi_temperature_celsius')"
