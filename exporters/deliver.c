@@ -562,6 +562,9 @@ deliver_main(void *arg)
             d->next_tick = mono + DELIVER_TICK_MS;
             tick(d, mono);
             publish(d);
+            /* Nothing to send to: sleep until a reload (which kicks) or the next stats query. */
+            if (!d->nrv && d->next_stats > d->next_tick)
+                d->next_tick = d->next_stats;
         }
         int running = 0;
         curl_multi_perform(d->multi, &running);
