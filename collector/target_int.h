@@ -39,7 +39,7 @@ struct target_sol {
     int closing_wait; /* a removal waits for the close to be answered */
     uint64_t retry_at;
     struct poller_timer *tick;
-    char line[4096];
+    char *line; /* LINE_MAX_LEN + 1 bytes while capture is on (most targets never have one) */
     size_t len;
     int esc;
     uint64_t last_rx_ms;

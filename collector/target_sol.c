@@ -29,6 +29,7 @@
 #define RETRY_MS      30000 /* after SOL could not be activated or ended */
 #define PENDING_MAX   4096  /* lines waiting for the database; older ones are dropped */
 #define CLIENT_IN_MAX 4096
+#define LINE_MAX_LEN  4095
 
 static void
 log_line(struct target *t, const char *why)
@@ -93,6 +94,8 @@ static void
 take(struct target *t, const uint8_t *p, size_t n)
 {
     struct target_sol *c = &t->con;
+    if (!c->line)
+        return; /* capture ended while data was on its way */
     for (size_t i = 0; i < n; i++) {
         uint8_t b = p[i];
         if (c->esc) { /* ESC [ params final, or ESC + one character */
@@ -108,7 +111,7 @@ take(struct target *t, const uint8_t *p, size_t n)
             end_line(t);
         else if ((b >= 0x20 && b != 0x7f) || b == '\t') {
             c->line[c->len++] = (char)b;
-            if (c->len == sizeof(c->line) - 1)
+            if (c->len == LINE_MAX_LEN)
                 end_line(t);
         }
     }
@@ -281,8 +284,10 @@ target_sol_check(struct target *t, int up)
     if (!c->tick) {
         c->client_fd = -1;
         if (!(c->tick = poller_timer_new(t->pl, on_tick, t)) ||
-            !(c->pend = calloc(PENDING_MAX, sizeof(*c->pend)))) {
+            !(c->pend = calloc(PENDING_MAX, sizeof(*c->pend))) ||
+            !(c->line = malloc(LINE_MAX_LEN + 1))) {
             log_line(t, "out of memory");
+            target_sol_end(t); /* frees what was made: the next poll tries again */
             return;
         }
         poller_timer_start(c->tick, FLUSH_MS);
@@ -322,6 +327,9 @@ target_sol_end(struct target *t)
     alert_buf_free(&c->held);
     free(c->pend);
     c->pend = NULL;
+    free(c->line);
+    c->line = NULL;
+    c->len = 0;
     poller_timer_free(c->tick);
     c->tick = NULL;
 }

@@ -115,6 +115,26 @@ cache_add(struct ipmi_sdr_cache *c, const uint8_t *rec, size_t len)
     return 0;
 }
 
+/* A complete cache lives as long as the target: give back the growth slack. */
+static void
+cache_fit(struct ipmi_sdr_cache *c)
+{
+    if (c->n && c->n < c->cap) {
+        struct ipmi_sdr *nr = realloc(c->recs, c->n * sizeof(*nr));
+        if (nr) {
+            c->recs = nr;
+            c->cap = c->n;
+        }
+    }
+    if (c->blob_len < c->blob_cap) {
+        uint8_t *nb = realloc(c->blob, c->blob_len);
+        if (nb) {
+            c->blob = nb;
+            c->blob_cap = c->blob_len;
+        }
+    }
+}
+
 size_t
 ipmi_sdr_cache_count(const struct ipmi_sdr_cache *c)
 {
@@ -176,6 +196,7 @@ ipmi_sdr_cache_from_blob(const uint8_t *blob, size_t len, struct ipmi_sdr_cache 
             return IC_EPROTO;
         }
     }
+    cache_fit(c);
     *out = c;
     return 0;
 }
@@ -203,9 +224,11 @@ static void
 reader_end(struct sdr_reader *rd, int err)
 {
     struct ipmi_sdr_cache *c = NULL;
-    if (!err)
+    if (!err) {
         c = rd->nc ? rd->nc : rd->cur;
-    else
+        if (rd->nc)
+            cache_fit(rd->nc);
+    } else
         ipmi_sdr_cache_free(rd->nc);
     ipmi_sdr_fn cb = rd->cb;
     void *arg = rd->arg;
