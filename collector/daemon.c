@@ -446,6 +446,27 @@ act_env(struct daemon *d)
                             .nslots = d->nslots};
 }
 
+/* On the HTTP thread, when /metrics is asked for: storage and delivery counters as of now. */
+static void
+refresh_stats(void *arg, struct snap_hub *h)
+{
+    const struct daemon *d = arg;
+    if (d->st) {
+        struct storage_stats ss;
+        storage_stats(d->st, &ss);
+        struct snap_daemon s = {.db_size_bytes = ss.db_size_bytes,
+                                .storage_queue_len = ss.queue_len,
+                                .storage_dropped = ss.dropped,
+                                .storage_write_errors = ss.write_errors};
+        snap_hub_set_storage(h, &s);
+    }
+    if (d->ctx.deliver) {
+        struct exp_receiver_stats ds[CFG_MAX_RECEIVERS];
+        snap_hub_set_delivery(h, ds, exp_deliver_stats(d->ctx.deliver, ds, CFG_MAX_RECEIVERS));
+    }
+}
+
+/* The main thread's own facts; and readiness, which only this loop watches. */
 static void
 publish_stats(struct daemon *d)
 {
@@ -456,20 +477,7 @@ publish_stats(struct daemon *d)
                             .reload_failures = d->reload_failures,
                             .last_reload_unix_ms = d->last_reload_ms,
                             .last_reload_ok = d->last_reload_ok};
-    if (d->st) {
-        struct storage_stats ss;
-        storage_stats(d->st, &ss);
-        s.db_size_bytes = ss.db_size_bytes;
-        s.storage_queue_len = ss.queue_len;
-        s.storage_dropped = ss.dropped;
-        s.storage_write_errors = ss.write_errors;
-    }
     snap_hub_set_daemon(d->ctx.hub, &s);
-    if (d->ctx.deliver) {
-        struct exp_receiver_stats ds[CFG_MAX_RECEIVERS];
-        snap_hub_set_delivery(d->ctx.hub, ds,
-                              exp_deliver_stats(d->ctx.deliver, ds, CFG_MAX_RECEIVERS));
-    }
     if (!snap_hub_ready(d->ctx.hub) &&
         (size_t)__atomic_load_n(&d->ctx.first_polls, __ATOMIC_RELAXED) >= d->ntargets) {
         snap_hub_set_ready(d->ctx.hub, 1);
@@ -530,7 +538,8 @@ run(struct daemon *d)
         struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
                               {.fd = d->reload_fd, .events = POLLIN},
                               {.fd = act_runner_fd(d->acts), .events = POLLIN}};
-        int n = poll(p, 3, 1000);
+        /* Until every target was polled once, look each second; then only events wake us. */
+        int n = poll(p, 3, snap_hub_ready(d->ctx.hub) ? -1 : 1000);
         if (n < 0 && errno != EINTR)
             break;
         if (n > 0 && (p[0].revents & POLLIN)) {
@@ -681,6 +690,7 @@ cmd_daemon(int argc, char **argv)
         log_err("%s", err);
         goto out;
     }
+    snap_hub_set_refresh(d.ctx.hub, refresh_stats, &d);
     if (pool_new(g->poller_threads, &d.ctx, &d.pool, err, sizeof(err)) != 0) {
         log_err("%s", err);
         goto out;
@@ -704,6 +714,8 @@ out:
         struct act_env env = act_env(&d);
         act_runner_stop(d.acts, &env);
     }
+    if (d.ctx.hub)
+        snap_hub_set_refresh(d.ctx.hub, NULL, NULL); /* a scrape under way is done with it */
     exp_deliver_stop(d.ctx.deliver); /* after the pollers: nothing kicks it any more */
     exp_http_stop(d.http);
     act_runner_free(d.acts);

@@ -147,8 +147,21 @@ int snap_hub_put(struct snap_hub *h, size_t slot, struct snap_target *t);
  */
 size_t snap_hub_acquire(struct snap_hub *h, struct snap_target ***out);
 void snap_hub_release(struct snap_target **v, size_t n);
+/* The daemon's own facts (not the storage counters: snap_hub_set_storage keeps those). */
 void snap_hub_set_daemon(struct snap_hub *h, const struct snap_daemon *d);
 void snap_hub_get_daemon(struct snap_hub *h, struct snap_daemon *out);
+/* Any thread: the storage counters of struct snap_daemon. */
+void snap_hub_set_storage(struct snap_hub *h, const struct snap_daemon *d);
+/*
+ * What other threads count (storage, alert delivery) is copied in when a
+ * scrape asks, not by a thread waking every second: /metrics calls
+ * snap_hub_refresh() first, which calls fn on the HTTP thread. fn must be
+ * thread-safe; setting another fn (or NULL) waits for a call under way, so
+ * what fn reads may be freed after snap_hub_set_refresh(h, NULL, NULL).
+ */
+typedef void (*snap_refresh_fn)(void *arg, struct snap_hub *h);
+void snap_hub_set_refresh(struct snap_hub *h, snap_refresh_fn fn, void *arg);
+void snap_hub_refresh(struct snap_hub *h);
 /* Readiness for /-/ready: set once every target has been polled once. */
 void snap_hub_set_ready(struct snap_hub *h, int ready);
 int snap_hub_ready(struct snap_hub *h);
@@ -231,7 +244,7 @@ size_t exp_deliver_stats(struct exp_deliver *d, struct exp_receiver_stats *out, 
 void exp_deliver_stop(struct exp_deliver *d);
 
 /*
- * Any thread (the daemon, once a second, with exp_deliver_stats' result): the
+ * Any thread (the daemon's refresh function, with exp_deliver_stats' result): the
  * delivery counters /metrics shows (copied). Until the first call, /metrics
  * has no alert delivery families. 0 or IC_ENOMEM.
  */

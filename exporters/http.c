@@ -241,6 +241,7 @@ route_metrics(struct exp_http *h, struct MHD_Connection *c, int head)
     struct stream *s = calloc(1, sizeof(*s));
     if (!s)
         return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+    snap_hub_refresh(h->o.hub);
     s->n = snap_hub_acquire(h->o.hub, &s->v);
     struct snap_daemon d;
     snap_hub_get_daemon(h->o.hub, &d);

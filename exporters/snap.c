@@ -164,6 +164,9 @@ struct snap_hub {
     struct exp_receiver_stats *delivery; /* snap_hub_set_delivery's copy */
     size_t ndelivery;
     int has_delivery;
+    pthread_mutex_t refresh_mu; /* held while refresh runs, so it can be taken away safely */
+    snap_refresh_fn refresh;
+    void *refresh_arg;
 };
 
 struct snap_hub *
@@ -173,6 +176,7 @@ snap_hub_new(void)
     if (!h)
         return NULL;
     pthread_mutex_init(&h->mu, NULL);
+    pthread_mutex_init(&h->refresh_mu, NULL);
     return h;
 }
 
@@ -186,6 +190,7 @@ snap_hub_free(struct snap_hub *h)
     free(h->slots);
     free(h->delivery);
     pthread_mutex_destroy(&h->mu);
+    pthread_mutex_destroy(&h->refresh_mu);
     free(h);
 }
 
@@ -255,8 +260,42 @@ void
 snap_hub_set_daemon(struct snap_hub *h, const struct snap_daemon *d)
 {
     pthread_mutex_lock(&h->mu);
+    struct snap_daemon keep = h->daemon;
     h->daemon = *d;
+    h->daemon.db_size_bytes = keep.db_size_bytes;
+    h->daemon.storage_queue_len = keep.storage_queue_len;
+    h->daemon.storage_dropped = keep.storage_dropped;
+    h->daemon.storage_write_errors = keep.storage_write_errors;
     pthread_mutex_unlock(&h->mu);
+}
+
+void
+snap_hub_set_storage(struct snap_hub *h, const struct snap_daemon *d)
+{
+    pthread_mutex_lock(&h->mu);
+    h->daemon.db_size_bytes = d->db_size_bytes;
+    h->daemon.storage_queue_len = d->storage_queue_len;
+    h->daemon.storage_dropped = d->storage_dropped;
+    h->daemon.storage_write_errors = d->storage_write_errors;
+    pthread_mutex_unlock(&h->mu);
+}
+
+void
+snap_hub_set_refresh(struct snap_hub *h, snap_refresh_fn fn, void *arg)
+{
+    pthread_mutex_lock(&h->refresh_mu);
+    h->refresh = fn;
+    h->refresh_arg = arg;
+    pthread_mutex_unlock(&h->refresh_mu);
+}
+
+void
+snap_hub_refresh(struct snap_hub *h)
+{
+    pthread_mutex_lock(&h->refresh_mu);
+    if (h->refresh)
+        h->refresh(h->refresh_arg, h);
+    pthread_mutex_unlock(&h->refresh_mu);
 }
 
 void

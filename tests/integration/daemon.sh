@@ -196,11 +196,14 @@ basic)
   check_match "sweeps start together (4 starts within 150 ms of each other mod 1 s; got $spread s: $starts)" \
     '^0\.(0|1[0-4])' "$spread"
   # No receivers configured: the delivery thread sleeps (a reload would wake it), not once a second.
+  # Once ready, the main thread too: /metrics fetches the storage counters itself.
   dlv=$(grep -lx ic-deliver /proc/$daemon_pid/task/*/comm | head -1 | xargs dirname)
-  w0=$(awk '/^voluntary_ctxt_switches/ {print $2}' "$dlv/status")
+  mainw() { awk '/^voluntary_ctxt_switches/ {print $2}' /proc/$daemon_pid/task/$daemon_pid/status; }
+  w0=$(awk '/^voluntary_ctxt_switches/ {print $2}' "$dlv/status"); m0=$(mainw)
   sleep 3
-  w1=$(awk '/^voluntary_ctxt_switches/ {print $2}' "$dlv/status")
+  w1=$(awk '/^voluntary_ctxt_switches/ {print $2}' "$dlv/status"); m1=$(mainw)
   check_match "idle delivery thread: no wake-ups in 3 s (got $((w1 - w0)))" '^[01]$' "$((w1 - w0))"
+  check_match "ready main thread: no wake-ups in 3 s (got $((m1 - m0)))" '^[01]$' "$((m1 - m0))"
   check "gzip when asked" "gzip" "$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%header{content-encoding}' "$URL/metrics" 2>/dev/null || curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$URL/metrics" | tr -d '\r' | awk -F': ' 'tolower($1)=="content-encoding"{print $2}')"
   check "gzip body decodes" "$(metrics | grep -c '^ipmi_temperature_celsius')" \
     "$(curl -s -H 'Accept-Encoding: gzip' "$URL/metrics" | gunzip | grep -c '^ipmi_temperature_celsius')"
