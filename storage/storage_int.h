@@ -134,7 +134,6 @@ enum storage_stmt {
     SST_SENSOR_GET,
     SST_SENSOR_ADD,
     SST_SENSOR_UPD,
-    SST_SAMPLE_PUT,
     SST_SEL_PUT,
     SST_SEL_RESET,
     SST_CURSOR_PUT,
@@ -163,6 +162,7 @@ struct storage {
     sqlite3_stmt *ostmt[8];       /* storage_outbox.c's */
     sqlite3_stmt *audit_stmt;     /* storage_audit.c's */
     sqlite3_stmt *console_stmt;   /* storage_console.c's */
+    sqlite3_stmt *batch_stmt[6];  /* storage_apply.c: 1, 2, 4 .. 32 samples in one INSERT */
     struct storage_msg **pending; /* kept until committed, oldest first */
     size_t npending, pending_cap;
     uint64_t next_retention_ms; /* monotonic */

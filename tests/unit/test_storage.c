@@ -249,6 +249,41 @@ test_samples_roundtrip(void **state)
     storage_close(st);
 }
 
+/* 39 samples go in as 32 + 4 + 2 + 1 rows per INSERT: every row lands with its own fields. */
+static void
+test_samples_batched(void **state)
+{
+    (void)state;
+    struct storage *st = open_started(NULL);
+    enum { N = 39 };
+    struct storage_sample v[N];
+    char names[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "S%d", i);
+        v[i] = (struct storage_sample){.record_id = (uint16_t)(100 + i),
+                                       .number = (uint8_t)i,
+                                       .name = names[i],
+                                       .unit = "V",
+                                       .has_value = i != 37,
+                                       .value = i,
+                                       .state = i % 3,
+                                       .states = (uint16_t)(i * 2)};
+    }
+    assert_int_equal(storage_put_samples(st, "n1", T0, v, N), 0);
+    assert_int_equal(storage_put_samples(st, "n1", T0 + 1000, v, N), 0);
+    assert_int_equal(storage_flush(st), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM samples"), 2 * N);
+    assert_int_equal(sql1("SELECT count(*) FROM samples s JOIN sensors n ON n.id = s.sensor_id "
+                          "WHERE s.value = n.record_id - 100 AND s.state = (n.record_id - 100) % 3 "
+                          "AND s.states = 2 * (n.record_id - 100) AND s.ts IN (1700000100000, "
+                          "1700000101000)"),
+                     2 * (N - 1));
+    assert_int_equal(sql1("SELECT count(*) FROM samples s JOIN sensors n ON n.id = s.sensor_id "
+                          "WHERE s.value IS NULL AND n.name = 'S37'"),
+                     2);
+    storage_close(st);
+}
+
 static void
 mkrec(struct storage_sel *e, uint16_t id, uint8_t fill)
 {
@@ -730,6 +765,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_max_db_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensor_ids_remembered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_samples_batched, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
