@@ -106,11 +106,16 @@ sess_rearm(struct ipmi_session *s)
         if (ka < next)
             next = ka;
     }
-    if (next == UINT64_MAX) {
-        uv_timer_stop(&s->timer);
+    /*
+     * Lazily: a timer armed for no later than next stays as it is; if it
+     * fires early, on_timer finds nothing due and arms it again. A sweep
+     * sends and answers dozens of requests with the same timeout, and moving
+     * the timer in libuv's heap for each one was 1-2 % of the poller's CPU.
+     */
+    if (next == UINT64_MAX || (s->timer_at && s->timer_at <= next))
         return;
-    }
     uint64_t now = sess_now(s);
+    s->timer_at = next > now ? next : now;
     uv_timer_start(&s->timer, on_timer, next > now ? next - now : 0, 0);
 }
 
@@ -467,6 +472,7 @@ on_timer(uv_timer_t *t)
     struct ipmi_session *s = t->data;
     if (!s || s->dead)
         return;
+    s->timer_at = 0; /* fired: sess_rearm below arms it again if anything is due */
     uint64_t now = sess_now(s);
     if (s->state != SS_IDLE && s->state != SS_ACTIVE && s->state != SS_SETPRIV &&
         now >= s->hs_deadline) {

@@ -66,7 +66,8 @@ struct sreq {
 struct ipmi_session {
     struct poller_loop *pl;
     struct transport *tp;
-    uv_timer_t timer; /* its close callback frees the session (see ipmi_session_free) */
+    uv_timer_t timer;  /* its close callback frees the session (see ipmi_session_free) */
+    uint64_t timer_at; /* loop time it is armed for; 0 = not armed (sess_rearm) */
     char name[128];
     struct sockaddr_storage addr;
 
