@@ -102,6 +102,12 @@ open_conn(const char *path, int flags, sqlite3 **out, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db, STORAGE_BUSY_MS);
     sqlite3_extended_result_codes(db, 1);
+    if ((rc = storage_sweeps_register(db)) != SQLITE_OK) {
+        int e = storage_sqlite_err(rc, &what);
+        snprintf(err, errlen, "database %s: registering functions: %s", path, what);
+        sqlite3_close(db);
+        return e;
+    }
     *out = db;
     return 0;
 }

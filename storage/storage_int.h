@@ -22,7 +22,7 @@
 #include "poller.h"
 #include "storage.h"
 
-#define STORAGE_SCHEMA_VERSION 4
+#define STORAGE_SCHEMA_VERSION 5
 #define STORAGE_BATCH_ROWS     4096 /* rows per transaction: bounds WAL growth and latency */
 #define STORAGE_TICK_MS        1000 /* the writer wakes at least this often */
 /*
@@ -134,6 +134,7 @@ enum storage_stmt {
     SST_SENSOR_GET,
     SST_SENSOR_ADD,
     SST_SENSOR_UPD,
+    SST_SWEEP_PUT,
     SST_SEL_PUT,
     SST_SEL_RESET,
     SST_CURSOR_PUT,
@@ -162,7 +163,6 @@ struct storage {
     sqlite3_stmt *ostmt[8];       /* storage_outbox.c's */
     sqlite3_stmt *audit_stmt;     /* storage_audit.c's */
     sqlite3_stmt *console_stmt;   /* storage_console.c's */
-    sqlite3_stmt *batch_stmt[6];  /* storage_apply.c: 1, 2, 4 .. 32 samples in one INSERT */
     struct storage_msg **pending; /* kept until committed, oldest first */
     size_t npending, pending_cap;
     uint64_t next_retention_ms; /* monotonic */
@@ -228,6 +228,20 @@ uint64_t storage_sids_key(const struct storage_sample *v);
 int64_t storage_sids_get(const struct storage *st, int64_t tid, size_t pos, uint64_t key);
 void storage_sids_put(struct storage *st, int64_t tid, size_t pos, uint64_t key, int64_t id);
 void storage_sids_clear(struct storage *st); /* after a rollback, and at close */
+
+/* storage_sweeps.c: a sweep's samples packed in one row (the sweeps table's data blob). */
+#define SWEEP_REC 16 /* bytes per sample */
+struct sweep_rec {
+    uint32_t sensor_id;
+    int has_value;
+    double value;
+    uint8_t state;
+    uint16_t states;
+};
+void storage_sweep_put(uint8_t *p, const struct sweep_rec *r);
+void storage_sweep_get(const uint8_t *p, struct sweep_rec *r);
+/* ic_sample() and ic_pack() on db (every connection: queries, retention, the migration). */
+int storage_sweeps_register(sqlite3 *db);
 
 /* storage_apply.c: one message inside the writer's open transaction; SQLite rc. */
 int storage_apply(struct storage *st, const struct storage_msg *m);

@@ -343,20 +343,22 @@ storage_query_inventory(struct storage *st, const struct storage_filter *f, enum
 }
 
 static const char sensor_sql[] =
-    "WITH ids AS (SELECT s.id FROM sensors s JOIN targets t ON t.id = s.target_id "
+    "WITH ids AS (SELECT s.id, s.target_id FROM sensors s JOIN targets t ON t.id = s.target_id "
     "WHERE t.name = ?1 AND s.name = ?2) "
     "SELECT time, kind, value, \"min\", \"max\", count, state, states FROM ("
     "SELECT d.period_start AS t, 0 AS o, "
     "strftime(" ISO_FMT ", d.period_start / 1000, 'unixepoch') AS time, "
     "'downsampled' AS kind, d.\"avg\" AS value, d.\"min\" AS \"min\", d.\"max\" AS \"max\", "
     "d.count AS count, NULL AS state, NULL AS states "
-    "FROM samples_ds d WHERE d.sensor_id IN ids AND d.period_start >= ?3 "
+    "FROM samples_ds d WHERE d.sensor_id IN (SELECT id FROM ids) AND d.period_start >= ?3 "
     "UNION ALL "
-    "SELECT r.ts, 1, strftime(" ISO_FMT ", r.ts / 1000, 'unixepoch'), 'raw', r.value, NULL, "
-    "NULL, NULL, CASE r.state WHEN 1 THEN 'ok' WHEN 2 THEN 'warning' WHEN 3 THEN 'critical' "
-    "WHEN 4 THEN 'non-recoverable' END, "
-    "CASE WHEN r.states THEN printf('0x%04x', r.states) END "
-    "FROM samples r WHERE r.sensor_id IN ids AND r.ts >= ?3) "
+    "SELECT w.ts, 1, strftime(" ISO_FMT ", w.ts / 1000, 'unixepoch'), 'raw', "
+    "ic_sample(w.data, i.id, 1), NULL, NULL, NULL, "
+    "CASE ic_sample(w.data, i.id, 2) WHEN 1 THEN 'ok' WHEN 2 THEN 'warning' "
+    "WHEN 3 THEN 'critical' WHEN 4 THEN 'non-recoverable' END, "
+    "CASE WHEN ic_sample(w.data, i.id, 3) THEN printf('0x%04x', ic_sample(w.data, i.id, 3)) END "
+    "FROM ids i JOIN sweeps w ON w.target_id = i.target_id "
+    "WHERE w.ts >= ?3 AND ic_sample(w.data, i.id, 0)) "
     "ORDER BY t, o";
 
 int

@@ -6,9 +6,10 @@
  * 1. Raw samples older than retention_raw_ms are folded into samples_ds
  *    (min/avg/max/count of each downsample_ms period; a period folded in two
  *    runs is merged, the average weighted by count) and deleted; with
- *    downsample_ms = 0 they are just deleted. Sensor by sensor, so that each
- *    statement is a range of the (sensor_id, ts) key and not a table scan, and
- *    256 sensors per transaction, so the WAL and the pause stay small.
+ *    downsample_ms = 0 they are just deleted. Target by target, so that each
+ *    statement is a range of the sweeps table's (target_id, ts) key and not a
+ *    table scan, and 16 targets per transaction, so the WAL and the pause
+ *    stay small.
  *    Captured console lines go at the same age (consoles can be chatty).
  * 2. SEL entries, SEL resets, state transitions and downsampled rows are kept
  *    STORAGE_LONG_FACTOR (10) times longer: they are small, and "what happened
@@ -18,11 +19,13 @@
  *    are never trimmed for size. Then incremental_vacuum gives the freed pages
  *    back and a TRUNCATE checkpoint empties the WAL.
  */
+#include <stdlib.h>
+
 #include "storage_int.h"
 
 #include "ic_err.h"
 
-#define SENSORS_PER_TX 256
+#define TARGETS_PER_TX 16 /* a target's sweeps hold its few dozen sensors */
 #define DELETE_CHUNK   5000
 
 struct ret {
@@ -102,8 +105,7 @@ tx_end(struct ret *r)
 
 static const char fold_sql[] =
     "INSERT INTO samples_ds(sensor_id, period_start, \"min\", \"avg\", \"max\", count) "
-    "SELECT sensor_id, (ts / ?2) * ?2, min(value), avg(value), max(value), count(value) "
-    "FROM samples WHERE sensor_id = ?1 AND ts < ?3 AND value IS NOT NULL GROUP BY 2 "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT(sensor_id, period_start) DO UPDATE SET "
     "\"min\" = min(\"min\", excluded.\"min\"), \"max\" = max(\"max\", excluded.\"max\"), "
     "\"avg\" = (\"avg\" * count + excluded.\"avg\" * excluded.count) / (count + excluded.count), "
@@ -130,41 +132,148 @@ run3(struct ret *r, sqlite3_stmt *s, sqlite3_int64 a, sqlite3_int64 b, sqlite3_i
     return sqlite3_changes64(r->st->wdb);
 }
 
+/* One downsample period of one sensor, being summed up. */
+struct agg {
+    uint32_t sensor_id;
+    double min, max, sum;
+    sqlite3_int64 count;
+};
+
+struct fold {
+    struct ret *r;
+    sqlite3_stmt *put; /* fold_sql */
+    sqlite3_int64 period;
+    struct agg *a;
+    size_t n, cap;
+};
+
+static void
+fold_flush(struct fold *f)
+{
+    for (size_t i = 0; i < f->n && f->r->src == SQLITE_OK; i++) {
+        const struct agg *g = &f->a[i];
+        sqlite3_bind_int64(f->put, 1, g->sensor_id);
+        sqlite3_bind_int64(f->put, 2, f->period);
+        sqlite3_bind_double(f->put, 3, g->min);
+        sqlite3_bind_double(f->put, 4, g->sum / (double)g->count);
+        sqlite3_bind_double(f->put, 5, g->max);
+        sqlite3_bind_int64(f->put, 6, g->count);
+        int rc = sqlite3_step(f->put);
+        sqlite3_reset(f->put);
+        if (rc != SQLITE_DONE && f->r->src == SQLITE_OK)
+            f->r->src = rc;
+    }
+    f->n = 0;
+}
+
+static void
+fold_add(struct fold *f, sqlite3_int64 period, const struct sweep_rec *v)
+{
+    if (period != f->period) {
+        fold_flush(f);
+        f->period = period;
+    }
+    size_t i = 0;
+    while (i < f->n && f->a[i].sensor_id != v->sensor_id)
+        i++; /* a sweep's few dozen sensors: a scan beats a hash */
+    if (i == f->n) {
+        if (f->n == f->cap) {
+            size_t cap = f->cap ? f->cap * 2 : 64;
+            struct agg *na = realloc(f->a, cap * sizeof(*na));
+            if (!na) {
+                if (f->r->src == SQLITE_OK)
+                    f->r->src = SQLITE_NOMEM;
+                return;
+            }
+            f->a = na;
+            f->cap = cap;
+        }
+        f->a[f->n++] = (struct agg){v->sensor_id, v->value, v->value, 0.0, 0};
+    }
+    struct agg *g = &f->a[i];
+    g->min = v->value < g->min ? v->value : g->min;
+    g->max = v->value > g->max ? v->value : g->max;
+    g->sum += v->value;
+    g->count++;
+}
+
 /*
- * Raw samples older than cutoff: folded (if fold) and deleted, sensor by sensor.
- * The statements are prepared once per run, and a sensor whose oldest sample is
- * recent (one index seek) costs nothing more: with 400,000 sensors this runs
- * every minute, and preparing per sensor used to dominate the daemon's CPU.
+ * One target's sweeps older than cutoff: their samples folded into
+ * samples_ds (if fold: min/avg/max/count of each period, values only, as
+ * before) and counted in r->trimmed; then the rows go.
+ */
+static void
+sweep_target(struct ret *r, sqlite3_stmt *rows, sqlite3_stmt *del, struct fold *f,
+             sqlite3_int64 tid, uint64_t cutoff, uint64_t ds)
+{
+    sqlite3_bind_int64(rows, 1, tid);
+    sqlite3_bind_int64(rows, 2, i64(cutoff));
+    int rc;
+    f->period = -1;
+    f->n = 0;
+    uint64_t samples = 0;
+    while ((rc = sqlite3_step(rows)) == SQLITE_ROW && r->src == SQLITE_OK) {
+        sqlite3_int64 ts = sqlite3_column_int64(rows, 0);
+        const uint8_t *d = sqlite3_column_blob(rows, 1);
+        size_t n = (size_t)sqlite3_column_bytes(rows, 1) / SWEEP_REC;
+        samples += n;
+        for (size_t i = 0; f->put && d && i < n; i++) {
+            struct sweep_rec v;
+            storage_sweep_get(d + i * SWEEP_REC, &v);
+            if (v.has_value)
+                fold_add(f, (ts / (sqlite3_int64)ds) * (sqlite3_int64)ds, &v);
+        }
+    }
+    sqlite3_reset(rows);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW && r->src == SQLITE_OK)
+        r->src = rc;
+    if (f->put)
+        fold_flush(f);
+    if (r->src == SQLITE_OK && run3(r, del, tid, i64(cutoff), 0) >= 0)
+        r->trimmed += samples;
+}
+
+/*
+ * Raw samples older than cutoff: folded (if fold) and deleted, target by
+ * target. The statements are prepared once per run, and a target whose
+ * oldest sweep is recent (one index seek) costs nothing more: with 10,000
+ * targets this runs every minute.
  */
 static void
 sweep_samples(struct ret *r, uint64_t cutoff, int fold)
 {
     sqlite3_int64 last = 0;
     uint64_t ds = r->st->o.downsample_ms;
-    sqlite3_stmt *ids_s = NULL, *min_s = NULL, *fold_s = NULL, *del_s = NULL;
+    sqlite3_stmt *ids_s = NULL, *min_s = NULL, *rows_s = NULL, *del_s = NULL;
+    struct fold f = {.r = r};
     sqlite3 *db = r->st->wdb;
-    int rc = sqlite3_prepare_v2(db, "SELECT id FROM sensors WHERE id > ?1 ORDER BY id LIMIT ?2", -1,
+    int rc = sqlite3_prepare_v2(db, "SELECT id FROM targets WHERE id > ?1 ORDER BY id LIMIT ?2", -1,
                                 &ids_s, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "SELECT min(ts) FROM samples WHERE sensor_id = ?1", -1, &min_s,
+        rc = sqlite3_prepare_v2(db, "SELECT min(ts) FROM sweeps WHERE target_id = ?1", -1, &min_s,
                                 NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, fold_sql, -1, &fold_s, NULL);
+        rc = sqlite3_prepare_v2(db,
+                                "SELECT ts, data FROM sweeps WHERE target_id = ?1 AND ts < ?2 "
+                                "ORDER BY ts",
+                                -1, &rows_s, NULL);
+    if (rc == SQLITE_OK && fold && ds)
+        rc = sqlite3_prepare_v2(db, fold_sql, -1, &f.put, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "DELETE FROM samples WHERE sensor_id = ?1 AND ts < ?2", -1,
+        rc = sqlite3_prepare_v2(db, "DELETE FROM sweeps WHERE target_id = ?1 AND ts < ?2", -1,
                                 &del_s, NULL);
     if (rc != SQLITE_OK && r->src == SQLITE_OK)
         r->src = rc;
     while (r->src == SQLITE_OK) {
-        sqlite3_int64 ids[SENSORS_PER_TX];
+        sqlite3_int64 ids[TARGETS_PER_TX];
         size_t n = 0, scanned = 0;
         sqlite3_bind_int64(ids_s, 1, last);
-        sqlite3_bind_int64(ids_s, 2, SENSORS_PER_TX);
+        sqlite3_bind_int64(ids_s, 2, TARGETS_PER_TX);
         while ((rc = sqlite3_step(ids_s)) == SQLITE_ROW) {
             sqlite3_int64 id = sqlite3_column_int64(ids_s, 0);
             last = id;
             scanned++;
-            /* Only sensors with something old enough. */
+            /* Only targets with something old enough. */
             sqlite3_bind_int64(min_s, 1, id);
             if (sqlite3_step(min_s) == SQLITE_ROW && sqlite3_column_type(min_s, 0) != SQLITE_NULL &&
                 sqlite3_column_int64(min_s, 0) < i64(cutoff))
@@ -178,21 +287,18 @@ sweep_samples(struct ret *r, uint64_t cutoff, int fold)
         }
         if (n > 0) {
             tx_begin(r);
-            for (size_t i = 0; i < n && r->src == SQLITE_OK; i++) {
-                if (fold && ds)
-                    run3(r, fold_s, ids[i], i64(ds), i64(cutoff));
-                sqlite3_int64 d = run3(r, del_s, ids[i], i64(cutoff), 0);
-                if (d > 0)
-                    r->trimmed += (uint64_t)d;
-            }
+            for (size_t i = 0; i < n && r->src == SQLITE_OK; i++)
+                sweep_target(r, rows_s, del_s, &f, ids[i], cutoff, ds);
             tx_end(r);
         }
-        if (scanned < SENSORS_PER_TX)
-            break; /* that was the last of the sensors */
+        if (scanned < TARGETS_PER_TX)
+            break; /* that was the last of the targets */
     }
+    free(f.a);
     sqlite3_finalize(ids_s);
     sqlite3_finalize(min_s);
-    sqlite3_finalize(fold_s);
+    sqlite3_finalize(rows_s);
+    sqlite3_finalize(f.put);
     sqlite3_finalize(del_s);
 }
 
@@ -237,7 +343,7 @@ trim_to_size(struct ret *r, uint64_t now)
                 r->trimmed += (uint64_t)d;
             continue;
         }
-        sqlite3_int64 oldest = query1(r, "SELECT min(ts) FROM samples", -1);
+        sqlite3_int64 oldest = query1(r, "SELECT min(ts) FROM sweeps", -1);
         if (oldest < 0 || r->src != SQLITE_OK) {
             log_warn("database %s: above max_db_size (%llu bytes) with no samples left to trim; "
                      "SEL and state history are kept: raise max_db_size",

@@ -16,8 +16,8 @@
  *               same record is ignored, a reused ID with new bytes is a new row.
  *   sel_resets  the BMC's SEL was cleared or wrapped (ts = when we noticed).
  *   sensors     (target, record ID, name) -> small integer id for samples.
- *   samples     raw readings, WITHOUT ROWID keyed (sensor_id, ts): the key is
- *               the only index, so a row costs ~25 bytes. value NULL = no reading.
+ *   samples     raw readings, WITHOUT ROWID keyed (sensor_id, ts); replaced by
+ *               sweeps in version 5 (below). value NULL = no reading.
  *   samples_ds  downsampled rows: min/avg/max/count of the non-NULL values of
  *               one downsample_ms period starting at period_start.
  *   inventory   identity (Get Device ID, GUID) and FRU text fields.
@@ -192,9 +192,29 @@ static const char schema_v4[] = "CREATE TABLE console("
                                 "CREATE INDEX console_target ON console(target_id, ts);"
                                 "CREATE INDEX console_ts ON console(ts);";
 
+/*
+ * Version 5: raw samples one row per sweep instead of one per sample.
+ *   sweeps  (target_id, ts) -> data: the sweep's samples packed, 16 bytes
+ *           each (storage_sweeps.c; SQL reads them with ic_sample()).
+ * Keyed (sensor_id, ts), every sensor's newest row had its own B-tree leaf
+ * once the table had history, so a commit wrote one 4 KiB page per sample;
+ * a sweep row costs about one page per poll. The old rows are packed into
+ * sweeps (ic_pack) and the samples table is dropped.
+ */
+static const char schema_v5[] =
+    "CREATE TABLE sweeps("
+    " target_id INTEGER NOT NULL,"
+    " ts INTEGER NOT NULL,"
+    " data BLOB NOT NULL,"
+    " PRIMARY KEY(target_id, ts)) WITHOUT ROWID;"
+    "INSERT INTO sweeps(target_id, ts, data) "
+    "SELECT n.target_id, s.ts, ic_pack(s.sensor_id, s.value, s.state, s.states) "
+    "FROM samples s JOIN sensors n ON n.id = s.sensor_id GROUP BY n.target_id, s.ts;"
+    "DROP TABLE samples;";
+
 /* migrations[v] brings version v to v + 1. */
 static const char *const migrations[STORAGE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
-                                                               schema_v4};
+                                                               schema_v4, schema_v5};
 
 static int
 user_version(sqlite3 *db, int *v)

@@ -63,6 +63,13 @@ open_started(const struct storage_opts *o)
     return st;
 }
 
+/* Raw samples are packed a sweep per row: this view lists them one per row, as SQL did before. */
+static const char samples_view[] =
+    "CREATE TEMP VIEW samples AS WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k "
+    "WHERE i < 4095) SELECT ic_sample_at(w.data, k.i, 0) AS sensor_id, w.ts AS ts, "
+    "ic_sample_at(w.data, k.i, 1) AS value, ic_sample_at(w.data, k.i, 2) AS state, "
+    "ic_sample_at(w.data, k.i, 3) AS states FROM sweeps w JOIN k ON k.i < length(w.data) / 16";
+
 /* One integer from plain SQL on the file (a second, independent reader). */
 static long long
 sql1(const char *sql)
@@ -71,6 +78,8 @@ sql1(const char *sql)
     sqlite3_stmt *s = NULL;
     long long v = -1;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(storage_sweeps_register(db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, samples_view, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
     if (sqlite3_step(s) == SQLITE_ROW)
         v = sqlite3_column_int64(s, 0);
@@ -106,7 +115,8 @@ test_migrate_and_reopen(void **state)
     storage_close(st);
     assert_int_equal(sql1("PRAGMA user_version"), STORAGE_SCHEMA_VERSION);
     assert_int_equal(sql1("PRAGMA auto_vacuum"), 2); /* incremental, set before the tables */
-    assert_int_equal(sql1("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'"), 1);
+    assert_int_equal(sql1("SELECT count(*) FROM sqlite_schema WHERE name = 'sweeps'"), 1);
+    assert_int_equal(sql1("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'"), 0);
     /* Reopen: nothing to migrate; read-only opens too. */
     assert_int_equal(storage_open(path, NULL, &st, err, sizeof(err)), 0);
     storage_close(st);
@@ -249,7 +259,55 @@ test_samples_roundtrip(void **state)
     storage_close(st);
 }
 
-/* 39 samples go in as 32 + 4 + 2 + 1 rows per INSERT: every row lands with its own fields. */
+/* A version 4 database (one row per sample) is packed into sweeps when opened. */
+static void
+test_migrate_v4_samples(void **state)
+{
+    (void)state;
+    struct storage *st = open_started(NULL);
+    struct storage_sample v[2] = {
+        {.record_id = 1, .number = 1, .name = "A", .unit = "V", .has_value = 1, .value = 1},
+        {.record_id = 2, .number = 2, .name = "B", .unit = "V", .has_value = 0, .state = 1},
+    };
+    assert_int_equal(storage_put_samples(st, "n1", T0, v, 2), 0);
+    storage_close(st);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "DELETE FROM sweeps; DROP TABLE sweeps;"
+                     "CREATE TABLE samples(sensor_id INTEGER NOT NULL, ts INTEGER NOT NULL,"
+                     " value REAL, state INTEGER NOT NULL, states INTEGER NOT NULL,"
+                     " PRIMARY KEY(sensor_id, ts)) WITHOUT ROWID;"
+                     "INSERT INTO samples SELECT id, 1700000100000, 1.5, 1, 0 FROM sensors "
+                     "WHERE name = 'A';"
+                     "INSERT INTO samples SELECT id, 1700000110000, 2.5, 2, 0 FROM sensors "
+                     "WHERE name = 'A';"
+                     "INSERT INTO samples SELECT id, 1700000110000, NULL, 1, 5 FROM sensors "
+                     "WHERE name = 'B';"
+                     "PRAGMA user_version = 4;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    st = open_started(NULL);
+    assert_int_equal(sql1("PRAGMA user_version"), STORAGE_SCHEMA_VERSION);
+    assert_int_equal(sql1("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'"), 0);
+    assert_int_equal(sql1("SELECT count(*) FROM sweeps"), 2);
+    struct storage_filter f = {.target = "n1", .sensor = "A"};
+    char *out = capture(storage_query_sensor, st, &f, STORAGE_CSV, 0);
+    assert_string_equal(out, "time,kind,value,min,max,count,state,states\r\n"
+                             "2023-11-14T22:15:00Z,raw,1.5,,,,ok,\r\n"
+                             "2023-11-14T22:15:10Z,raw,2.5,,,,warning,\r\n");
+    free(out);
+    f.sensor = "B";
+    out = capture(storage_query_sensor, st, &f, STORAGE_CSV, 0);
+    assert_string_equal(out, "time,kind,value,min,max,count,state,states\r\n"
+                             "2023-11-14T22:15:10Z,raw,,,,,ok,0x0005\r\n");
+    free(out);
+    storage_close(st);
+}
+
+/* 39 samples packed in one sweep row: every sample lands with its own fields. */
 static void
 test_samples_batched(void **state)
 {
@@ -766,6 +824,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_disk_full_then_recovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sensor_ids_remembered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_samples_batched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v4_samples, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
