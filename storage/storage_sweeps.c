@@ -21,6 +21,7 @@
  *   ic_pack(sensor_id, value, state, states)  aggregate: the blob of the
  *       rows it is given (the migration from the per-sample table uses it).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,10 +46,11 @@ void
 storage_sweep_put(uint8_t *p, const struct sweep_rec *r)
 {
     uint64_t bits;
-    double v = r->has_value ? r->value : 0.0;
+    int has = r->has_value && !isnan(r->value); /* NaN is no value, as SQLite stores it */
+    double v = has ? r->value : 0.0;
     memcpy(&bits, &v, sizeof(bits));
     wr32(p, r->sensor_id);
-    p[4] = r->has_value ? 1 : 0;
+    p[4] = has ? 1 : 0;
     p[5] = r->state;
     p[6] = (uint8_t)r->states;
     p[7] = (uint8_t)(r->states >> 8);
