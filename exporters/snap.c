@@ -256,16 +256,23 @@ snap_hub_release(struct snap_target **v, size_t n)
     free(v);
 }
 
+/* The storage writer's counters: set by snap_hub_set_storage only. */
+static void
+copy_storage(struct snap_daemon *dst, const struct snap_daemon *src)
+{
+    dst->db_size_bytes = src->db_size_bytes;
+    dst->storage_queue_len = src->storage_queue_len;
+    dst->storage_dropped = src->storage_dropped;
+    dst->storage_write_errors = src->storage_write_errors;
+}
+
 void
 snap_hub_set_daemon(struct snap_hub *h, const struct snap_daemon *d)
 {
     pthread_mutex_lock(&h->mu);
     struct snap_daemon keep = h->daemon;
     h->daemon = *d;
-    h->daemon.db_size_bytes = keep.db_size_bytes;
-    h->daemon.storage_queue_len = keep.storage_queue_len;
-    h->daemon.storage_dropped = keep.storage_dropped;
-    h->daemon.storage_write_errors = keep.storage_write_errors;
+    copy_storage(&h->daemon, &keep);
     pthread_mutex_unlock(&h->mu);
 }
 
@@ -273,10 +280,7 @@ void
 snap_hub_set_storage(struct snap_hub *h, const struct snap_daemon *d)
 {
     pthread_mutex_lock(&h->mu);
-    h->daemon.db_size_bytes = d->db_size_bytes;
-    h->daemon.storage_queue_len = d->storage_queue_len;
-    h->daemon.storage_dropped = d->storage_dropped;
-    h->daemon.storage_write_errors = d->storage_write_errors;
+    copy_storage(&h->daemon, d);
     pthread_mutex_unlock(&h->mu);
 }
 

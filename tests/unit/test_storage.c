@@ -106,6 +106,16 @@ capture(query_fn fn, struct storage *st, const struct storage_filter *f, enum st
     return buf;
 }
 
+/* storage_query_sensor's CSV for target/sensor since the start equals want. */
+static void
+expect_sensor_csv(struct storage *st, const char *target, const char *sensor, const char *want)
+{
+    struct storage_filter f = {.target = target, .sensor = sensor};
+    char *out = capture(storage_query_sensor, st, &f, STORAGE_CSV, 0);
+    assert_string_equal(out, want);
+    free(out);
+}
+
 static void
 test_migrate_and_reopen(void **state)
 {
@@ -229,14 +239,12 @@ test_samples_roundtrip(void **state)
     assert_int_equal(storage_put_samples(st, "n1", T0 + 10000, v, 2), 0);
     assert_int_equal(storage_flush(st), 0);
 
-    struct storage_filter f = {.target = "n1", .sensor = "CPU Temp"};
-    char *out = capture(storage_query_sensor, st, &f, STORAGE_CSV, 0);
-    assert_string_equal(out, "time,kind,value,min,max,count,state,states\r\n"
-                             "2023-11-14T22:15:00Z,raw,42.5,,,,ok,\r\n"
-                             "2023-11-14T22:15:10Z,raw,71,,,,warning,\r\n");
-    free(out);
-    f.since_unix_ms = T0 + 5000;
-    out = capture(storage_query_sensor, st, &f, STORAGE_JSON, 0);
+    expect_sensor_csv(st, "n1", "CPU Temp",
+                      "time,kind,value,min,max,count,state,states\r\n"
+                      "2023-11-14T22:15:00Z,raw,42.5,,,,ok,\r\n"
+                      "2023-11-14T22:15:10Z,raw,71,,,,warning,\r\n");
+    struct storage_filter f = {.target = "n1", .sensor = "CPU Temp", .since_unix_ms = T0 + 5000};
+    char *out = capture(storage_query_sensor, st, &f, STORAGE_JSON, 0);
     assert_null(strstr(out, "42.5"));
     assert_non_null(strstr(out, "\"value\": 71"));
     free(out);
@@ -294,17 +302,13 @@ test_migrate_v4_samples(void **state)
     assert_int_equal(sql1("PRAGMA user_version"), STORAGE_SCHEMA_VERSION);
     assert_int_equal(sql1("SELECT count(*) FROM sqlite_schema WHERE name = 'samples'"), 0);
     assert_int_equal(sql1("SELECT count(*) FROM sweeps"), 2);
-    struct storage_filter f = {.target = "n1", .sensor = "A"};
-    char *out = capture(storage_query_sensor, st, &f, STORAGE_CSV, 0);
-    assert_string_equal(out, "time,kind,value,min,max,count,state,states\r\n"
-                             "2023-11-14T22:15:00Z,raw,1.5,,,,ok,\r\n"
-                             "2023-11-14T22:15:10Z,raw,2.5,,,,warning,\r\n");
-    free(out);
-    f.sensor = "B";
-    out = capture(storage_query_sensor, st, &f, STORAGE_CSV, 0);
-    assert_string_equal(out, "time,kind,value,min,max,count,state,states\r\n"
-                             "2023-11-14T22:15:10Z,raw,,,,,ok,0x0005\r\n");
-    free(out);
+    expect_sensor_csv(st, "n1", "A",
+                      "time,kind,value,min,max,count,state,states\r\n"
+                      "2023-11-14T22:15:00Z,raw,1.5,,,,ok,\r\n"
+                      "2023-11-14T22:15:10Z,raw,2.5,,,,warning,\r\n");
+    expect_sensor_csv(st, "n1", "B",
+                      "time,kind,value,min,max,count,state,states\r\n"
+                      "2023-11-14T22:15:10Z,raw,,,,,ok,0x0005\r\n");
     storage_close(st);
 }
 
