@@ -39,6 +39,8 @@ void exp_buf_truncate(struct exp_buf *b, size_t len);
 void exp_buf_append(struct exp_buf *b, const char *s, size_t n);
 void exp_buf_puts(struct exp_buf *b, const char *s);
 void exp_buf_putc(struct exp_buf *b, char c);
+/* Decimal digits of v and a NUL into out (21 bytes hold any v); returns the digit count. */
+size_t exp_fmt_uint(uint64_t v, char *out);
 void exp_buf_printf(struct exp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- Prometheus text format 0.0.4 ----------------------------------------------- */

@@ -123,13 +123,20 @@ accepts_gzip(struct MHD_Connection *c)
     return 0;
 }
 
+/*
+ * zlib's fastest level: on 50 targets' /metrics it compresses 290 KB to
+ * 24 KB instead of level 6's 18 KB, in a fifth of the CPU; a scrape repeats
+ * every interval, the bytes cross a LAN once.
+ */
+#define GZIP_LEVEL 1
+
 /* gzip of p[0..n) in a new buffer, or NULL. */
 static char *
 gzip_bytes(const char *p, size_t n, size_t *outlen)
 {
     z_stream z;
     memset(&z, 0, sizeof(z));
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return NULL;
     uLong cap = deflateBound(&z, (uLong)n);
     char *out = malloc(cap);
@@ -250,7 +257,8 @@ route_metrics(struct exp_http *h, struct MHD_Connection *c, int head)
     s->cur = exp_fleet_cursor_new(s->v, s->n, &d, h->version, 0);
     /* As before streaming: if zlib cannot start, the client gets the text uncompressed. */
     if (s->cur && accepts_gzip(c))
-        s->gzip = deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+        s->gzip =
+            deflateInit2(&s->z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
     if (!s->cur) {
         stream_free(s);
         return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "rendering failed\n");

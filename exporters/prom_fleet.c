@@ -267,7 +267,7 @@ f_sensor(struct exp_fleet_cursor *f, const struct fam *fm, size_t i)
         if (r->state == IPMI_STATE_NONE || exp_reading_family(r) != family)
             continue;
         char id[8];
-        snprintf(id, sizeof(id), "%u", (unsigned)r->record_id);
+        exp_fmt_uint(r->record_id, id);
         begin(f, i, fm->name, fm->labels);
         exp_buf_label(f->b, 0, "id", id);
         exp_buf_label(f->b, 0, "name", r->name);

@@ -178,7 +178,7 @@ exp_sensor_view(const struct snap_target *t, int collapse_shared, int sorted,
         v[n].r = r;
         memcpy(v[n].name, r->name, sizeof(v[n].name));
         v[n].name[IPMI_NAME_MAX] = '\0';
-        snprintf(v[n].id, sizeof(v[n].id), "%u", (unsigned)r->record_id);
+        exp_fmt_uint(r->record_id, v[n].id);
         v[n].family = exp_reading_family(r);
         n++;
     }

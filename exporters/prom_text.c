@@ -60,6 +60,8 @@ grow(struct exp_buf *b, size_t need)
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < want)
         cap = cap > b->max / 2 ? b->max + 1 : cap * 2;
+    if (cap > b->max + 1)
+        cap = b->max + 1; /* so that room in the buffer never passes the limit */
     char *p = realloc(b->p, cap);
     if (!p) {
         b->err = IC_ENOMEM;
@@ -79,10 +81,11 @@ exp_buf_truncate(struct exp_buf *b, size_t len)
     }
 }
 
+/* A scrape appends tens of thousands of short pieces: only a full buffer takes the slow path. */
 void
 exp_buf_append(struct exp_buf *b, const char *s, size_t n)
 {
-    if (grow(b, n) != 0)
+    if ((b->err || n >= b->cap - b->len) && grow(b, n) != 0)
         return;
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -98,7 +101,25 @@ exp_buf_puts(struct exp_buf *b, const char *s)
 void
 exp_buf_putc(struct exp_buf *b, char c)
 {
-    exp_buf_append(b, &c, 1);
+    if ((b->err || b->cap - b->len < 2) && grow(b, 1) != 0)
+        return;
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+size_t
+exp_fmt_uint(uint64_t v, char *out)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+    return n;
 }
 
 void
@@ -139,22 +160,23 @@ shortest_digits(double v, char *d, int *dp)
 {
     /*
      * Fast path, the common case (sensor values are rounded to two
-     * decimals, counters are integers): v = r / 100 exactly as a decimal.
-     * (double)r / 100 is the correctly rounded value of that decimal, so if
-     * it equals v the decimal reads back as v; with at most 15 significant
-     * digits no shorter decimal maps to the same double.
+     * decimals, times and durations to milliseconds, counters are
+     * integers): v = r / 10^k exactly as a decimal, r < 1e15. (double)r /
+     * 10^k is the correctly rounded value of that decimal, so if it equals
+     * v the decimal reads back as v; with at most 15 significant digits no
+     * shorter decimal maps to the same double.
      */
-    if (v < 1e13) {
-        double x = v * 100.0;
-        double r = nearbyint(x);
-        if (r >= 1 && r / 100.0 == v) {
+    static const double scale[] = {100.0, 1000.0};
+    for (int k = 0; k < 2; k++) {
+        double r = nearbyint(v * scale[k]);
+        if (r >= 1 && r < 1e15 && r / scale[k] == v) {
             char tmp[24];
-            int n = snprintf(tmp, sizeof(tmp), "%.0f", r);
+            int n = (int)exp_fmt_uint((uint64_t)r, tmp);
             int nd = n;
             while (nd > 1 && tmp[nd - 1] == '0')
                 nd--;
             memcpy(d, tmp, (size_t)nd);
-            *dp = n - 2;
+            *dp = n - 2 - k;
             return nd;
         }
     }

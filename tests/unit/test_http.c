@@ -212,6 +212,8 @@ test_gzip(void **state)
     assert_int_equal(z.status, 200);
     assert_string_equal(header(&z, "Content-Encoding"), "gzip");
     assert_string_equal(header(&z, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    /* zlib's fastest level: the gzip header's extra flags byte says so */
+    assert_true(z.len > 10 && (unsigned char)z.body[8] == 4);
 
     char out[65536];
     z_stream s;
@@ -359,6 +361,7 @@ test_metrics_stream(void **state)
     assert_string_equal(header(&z, "Content-Encoding"), "gzip");
     dechunk(&z);
     assert_true(z.len < want.len / 4);
+    assert_true((unsigned char)z.body[8] == 4); /* gzip XFL: fastest level */
     char *text = gunzip(z.body, z.len);
     cut_process(text);
     assert_string_equal(text, want.p);
