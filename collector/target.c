@@ -339,7 +339,8 @@ on_sensors(void *arg, int err, const struct ipmi_reading *r, size_t n)
         o->threshold = (uint8_t)r[i].threshold;
         o->has_value = (uint8_t)r[i].has_value;
         o->state = (uint8_t)r[i].state;
-        snprintf(o->name, sizeof(o->name), "%s", r[i].name);
+        _Static_assert(sizeof(o->name) == sizeof(r[i].name), "sensor name sizes");
+        memcpy(o->name, r[i].name, sizeof(o->name)); /* NUL-terminated by the poller */
         smp[k] = (struct storage_sample){.record_id = r[i].record_id,
                                          .number = r[i].number,
                                          .sensor_type = r[i].sensor_type,

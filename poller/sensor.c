@@ -65,40 +65,50 @@ sensor_is_readable(const struct ipmi_sdr *sdr)
     return sdr && (sdr->type == IPMI_SDR_FULL || sdr->type == IPMI_SDR_COMPACT);
 }
 
+/* Appends s to out[*n..outlen), truncating; out stays NUL-terminated. */
+static void
+unit_cat(char *out, size_t outlen, size_t *n, const char *s)
+{
+    while (*s && *n + 1 < outlen)
+        out[(*n)++] = *s++;
+    out[*n] = '\0';
+}
+
+/* Called for every reading of every sweep: string appends, not printf. */
 void
 sensor_unit_text(const struct ipmi_sdr *sdr, char *out, size_t outlen)
 {
     static const char *const rates[8] = {
         NULL, "microsecond", "millisecond", "second", "minute", "hour", "day", NULL,
     };
+    size_t n = 0;
     if (!out || outlen == 0)
         return;
     out[0] = '\0';
     if (!sdr)
         return;
     if (sdr->event_type != SENSOR_EVENT_THRESHOLD) {
-        snprintf(out, outlen, "discrete");
+        unit_cat(out, outlen, &n, "discrete");
         return;
     }
 
     int pct = sdr->units1 & 0x01;
     unsigned mod_use = (sdr->units1 >> 1) & 0x03;
     const char *rate = rates[(sdr->units1 >> 3) & 0x07];
-    const char *base = stab_unit(sdr->unit_base);
-    const char *mod = stab_unit(sdr->unit_mod);
-    const char *pfx = pct ? "% " : "";
-    int n;
-
-    if (mod_use == 1)
-        n = snprintf(out, outlen, "%s%s/%s", pfx, base, mod);
-    else if (mod_use == 2)
-        n = snprintf(out, outlen, "%s%s*%s", pfx, base, mod);
-    else if (pct && sdr->unit_base == 0)
-        n = snprintf(out, outlen, "percent");
-    else
-        n = snprintf(out, outlen, "%s%s", pfx, base);
-    if (rate && n > 0 && (size_t)n < outlen)
-        snprintf(out + n, outlen - (size_t)n, " per %s", rate);
+    if (pct && sdr->unit_base == 0 && mod_use != 1 && mod_use != 2) {
+        unit_cat(out, outlen, &n, "percent");
+    } else {
+        unit_cat(out, outlen, &n, pct ? "% " : "");
+        unit_cat(out, outlen, &n, stab_unit(sdr->unit_base));
+        if (mod_use == 1 || mod_use == 2) {
+            unit_cat(out, outlen, &n, mod_use == 1 ? "/" : "*");
+            unit_cat(out, outlen, &n, stab_unit(sdr->unit_mod));
+        }
+    }
+    if (rate) {
+        unit_cat(out, outlen, &n, " per ");
+        unit_cat(out, outlen, &n, rate);
+    }
 }
 
 /* 10^e for |e| <= 22 is exact in a double; larger exponents do not occur here. */
