@@ -20,6 +20,9 @@ static const char *const stmt_sql[SST_COUNT] = {
     [SST_TARGET_ADD] = "INSERT INTO targets(name, first_seen) VALUES(?1, ?2)",
     [SST_TARGET_SEEN] = "UPDATE targets SET last_seen = ?2 WHERE id = ?1 AND "
                         "(last_seen IS NULL OR last_seen < ?2)",
+    /* A row that does not match is not written: the page stays clean. */
+    [SST_TARGET_SEEN_SWEEP] = "UPDATE targets SET last_seen = ?2 WHERE id = ?1 AND "
+                              "(last_seen IS NULL OR last_seen <= ?2 - 60000)",
     [SST_TARGET_UPSERT] =
         "INSERT INTO targets(name, host, port, labels, configured, first_seen) "
         "VALUES(?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(name) DO UPDATE SET host = excluded.host, "
@@ -127,11 +130,17 @@ target_id(struct storage *st, const char *name, uint64_t ts, sqlite3_int64 *id)
     return SQLITE_OK;
 }
 
+/*
+ * targets.last_seen. A sweep moves it only when it is a minute old: every
+ * sweep rewriting its target's row costs a page per target per commit (at
+ * 10,000 targets, as many pages as the sweeps themselves), and readers take
+ * the later of it and the target's newest sweep.
+ */
 static int
-target_seen(struct storage *st, sqlite3_int64 id, uint64_t ts)
+target_seen(struct storage *st, sqlite3_int64 id, uint64_t ts, int sweep)
 {
     int rc;
-    sqlite3_stmt *s = stmt(st, SST_TARGET_SEEN, &rc);
+    sqlite3_stmt *s = stmt(st, sweep ? SST_TARGET_SEEN_SWEEP : SST_TARGET_SEEN, &rc);
     if (!s)
         return rc;
     sqlite3_bind_int64(s, 1, id);
@@ -251,7 +260,7 @@ apply_samples(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid
         if (rc != SQLITE_OK)
             return rc;
     }
-    return target_seen(st, tid, m->ts);
+    return target_seen(st, tid, m->ts, m->n > 0);
 }
 
 /* Entries, reset marker and cursor: all in the caller's one transaction. */
@@ -296,7 +305,7 @@ apply_sel(struct storage *st, const struct storage_msg *m, sqlite3_int64 tid)
         if ((rc = run(s)) != SQLITE_OK)
             return rc;
     }
-    return m->n ? target_seen(st, tid, m->ts) : SQLITE_OK;
+    return m->n ? target_seen(st, tid, m->ts, 0) : SQLITE_OK;
 }
 
 static int
@@ -370,7 +379,7 @@ apply_inventory(struct storage *st, const struct storage_msg *m, sqlite3_int64 t
         if ((rc = run(s)) != SQLITE_OK)
             return rc;
     }
-    return target_seen(st, tid, m->ts);
+    return target_seen(st, tid, m->ts, 0);
 }
 
 static int

@@ -8,7 +8,9 @@
  *               ('{"rack":"r1"}', queried with json_each). configured = 1 while
  *               the target is in the configuration; a removed target keeps its
  *               row and history with configured = 0. state/last_error/state_since
- *               mirror the last state_log row; last_seen = last data stored.
+ *               mirror the last state_log row; last_seen = last data stored
+ *               (a sweep moves it once a minute: readers take the later
+ *               of it and the newest sweeps row).
  *   sdr_cache   target's SDR repository blob (ipmi_sdr_cache_blob()).
  *   sel_cursor  where the SEL follower is; written in the same transaction as
  *               the sel rows it covers, so a crash loses or repeats neither.

@@ -264,7 +264,14 @@ test_samples_roundtrip(void **state)
     assert_int_equal(s.write_errors, 0);
     assert_true(s.db_size_bytes > 0);
     assert_int_equal(sql1("SELECT count(*) FROM sensors"), 2);
-    assert_int_equal(sql1("SELECT last_seen FROM targets WHERE name = 'n1'"), T0 + 10000);
+    /* A sweep 10 s later leaves the row alone (no page written); readers see the sweep. */
+    assert_int_equal(sql1("SELECT last_seen FROM targets WHERE name = 'n1'"), T0);
+    out = capture(storage_query_inventory, st, NULL, STORAGE_CSV, 0);
+    assert_non_null(strstr(out, ",2023-11-14T22:15:10Z,"));
+    free(out);
+    assert_int_equal(storage_put_samples(st, "n1", T0 + 60000, v, 2), 0);
+    assert_int_equal(storage_flush(st), 0);
+    assert_int_equal(sql1("SELECT last_seen FROM targets WHERE name = 'n1'"), T0 + 60000);
     storage_close(st);
 }
 
