@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * target_int.h - private to target.c (the poll cycle) and target_act.c
- * (actions asked through the API): the struct behind struct target. Both
- * run on the target's loop only.
+ * target_int.h - private to target.c (the poll cycle), target_steps.c (a
+ * poll's steps), target_act.c (actions asked through the API) and
+ * target_sol.c (the console): the struct behind struct target. All run on
+ * the target's loop only.
  */
 #ifndef IC_TARGET_INT_H
 #define IC_TARGET_INT_H
@@ -104,10 +105,20 @@ struct target {
 };
 
 /* target.c */
+/* Ends the poll in progress: publishes its snapshot, records up/down, schedules the next. */
+void target_finish_poll(struct target *t);
+/* Who an alert is about: the target's name, address and labels. */
+struct alert_who target_who(const struct target *t);
+/* Keeps ab's alerts for the next message when storage refused them (rc), frees them otherwise. */
+void target_alerts_settle(struct target *t, struct alert_buf *ab, int rc);
 /* Polls at once unless a poll is running (so /metrics shows what an action changed). */
 void target_poll_soon(struct target *t);
 /* Goes on with a removal that waited for a poll or an action to end. */
 void target_removal_continue(struct target *t);
+
+/* target_steps.c */
+/* Starts the poll's next step that applies, or ends the poll after the last. */
+void target_advance(struct target *t);
 
 /* target_sol.c */
 /* After a poll: starts (or restarts) console capture when configured and due; stops it when not. */
