@@ -223,6 +223,37 @@ test_sess_integrity_algs(void **state)
     crypto_sess_free(cs);
 }
 
+/* RFC 4231 cases 2 and 6 (a key longer than a block is hashed first) through a session. */
+static void
+test_sess_hmac_rfc4231(void **state)
+{
+    static const char case2[] = "5bdcc146bf60754e6a042426089575c7";
+    static const char case6[] = "60e431591ee0b67f0d8a26aacbf5b77f";
+    static const char msg2[] = "what do ya want for nothing?";
+    static const char msg6[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+    uint8_t key6[131], want[16], mac[CRYPTO_MAX_MD];
+    size_t n;
+    (void)state;
+
+    struct crypto_sess *cs = crypto_sess_new(IPMI_INTEG_HMAC_SHA256_128, (const uint8_t *)"Jefe", 4,
+                                             IPMI_CONF_NONE, NULL, 0, NULL, 0);
+    assert_non_null(cs);
+    assert_int_equal(crypto_sess_authcode(cs, (const uint8_t *)msg2, strlen(msg2), mac, &n), 0);
+    assert_int_equal(n, 16);
+    unhex(case2, want, sizeof(want));
+    assert_memory_equal(mac, want, 16);
+    crypto_sess_free(cs);
+
+    memset(key6, 0xaa, sizeof(key6));
+    cs = crypto_sess_new(IPMI_INTEG_HMAC_SHA256_128, key6, sizeof(key6), IPMI_CONF_NONE, NULL, 0,
+                         NULL, 0);
+    assert_non_null(cs);
+    assert_int_equal(crypto_sess_authcode(cs, (const uint8_t *)msg6, strlen(msg6), mac, &n), 0);
+    unhex(case6, want, sizeof(want));
+    assert_memory_equal(mac, want, 16);
+    crypto_sess_free(cs);
+}
+
 static void
 test_sess_aes_roundtrip(void **state)
 {
@@ -309,6 +340,7 @@ main(void)
         cmocka_unit_test(test_random_memeq_cleanse),
         cmocka_unit_test(test_sess_capture),
         cmocka_unit_test(test_sess_integrity_algs),
+        cmocka_unit_test(test_sess_hmac_rfc4231),
         cmocka_unit_test(test_sess_aes_roundtrip),
         cmocka_unit_test(test_sess_aes_known_answer),
         cmocka_unit_test(test_iv_pool),
