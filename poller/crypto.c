@@ -271,15 +271,12 @@ integ_md(enum ipmi_integ_alg integ)
 
 /* The digest states after (K ^ ipad) and (K ^ opad), K zero-padded to a block. */
 static int
-hmac_pads(struct crypto_sess *cs, enum ipmi_integ_alg integ, const uint8_t *key, size_t keylen)
+hmac_pads(struct crypto_sess *cs, const EVP_MD *md, const uint8_t *key, size_t keylen)
 {
-    const EVP_MD *md = integ_md(integ);
     uint8_t k[HMAC_BLOCK] = {0}, ipad[HMAC_BLOCK], opad[HMAC_BLOCK];
     unsigned int n = 0;
     int rc = IC_EIO;
 
-    if (md == NULL)
-        return IC_EINVAL;
     if (keylen > HMAC_BLOCK) { /* a longer key is hashed first */
         if (EVP_Digest(key, keylen, k, &n, md, NULL) != 1)
             goto out;
@@ -310,30 +307,16 @@ crypto_sess_new(enum ipmi_integ_alg integ, const uint8_t *k1, size_t k1len, enum
                 const uint8_t *k2, size_t k2len, const uint8_t *password, size_t pwlen)
 {
     struct crypto_sess *cs;
-    const char *mdname = NULL;
 
     if (crypto_init() != 0)
         return NULL;
-    switch (integ) {
-    case IPMI_INTEG_NONE:
-        break;
-    case IPMI_INTEG_HMAC_SHA1_96:
-        mdname = "SHA1";
-        break;
-    case IPMI_INTEG_HMAC_MD5_128:
-        mdname = "MD5";
-        break;
-    case IPMI_INTEG_HMAC_SHA256_128:
-        mdname = "SHA256";
-        break;
-    case IPMI_INTEG_MD5_128:
-        if (pwlen > PW20 || (pwlen > 0 && password == NULL))
-            return NULL;
-        break;
-    default:
+    /* HMAC-* integrity: the digest it runs on; MD5-128: the password it mixes in. */
+    const EVP_MD *md = integ_md(integ);
+    if (md == NULL && integ != IPMI_INTEG_NONE && integ != IPMI_INTEG_MD5_128)
         return NULL;
-    }
-    if (mdname != NULL && (k1 == NULL || k1len == 0))
+    if (integ == IPMI_INTEG_MD5_128 && (pwlen > PW20 || (pwlen > 0 && password == NULL)))
+        return NULL;
+    if (md != NULL && (k1 == NULL || k1len == 0))
         return NULL;
     if (conf != IPMI_CONF_NONE &&
         (conf != IPMI_CONF_AES_CBC_128 || k2 == NULL || k2len < CRYPTO_AES_BLOCK))
@@ -344,13 +327,13 @@ crypto_sess_new(enum ipmi_integ_alg integ, const uint8_t *k1, size_t k1len, enum
         return NULL;
     cs->integ = integ;
     cs->conf = conf;
-    if (mdname != NULL || integ == IPMI_INTEG_MD5_128) {
+    if (md != NULL || integ == IPMI_INTEG_MD5_128) {
         cs->md = EVP_MD_CTX_new();
         if (cs->md == NULL)
             goto fail;
     }
-    if (mdname != NULL) {
-        if (hmac_pads(cs, integ, k1, k1len) != 0)
+    if (md != NULL) {
+        if (hmac_pads(cs, md, k1, k1len) != 0)
             goto fail;
     } else if (integ == IPMI_INTEG_MD5_128 && pwlen > 0) {
         memcpy(cs->pw, password, pwlen);
